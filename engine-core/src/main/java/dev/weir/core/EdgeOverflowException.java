@@ -1,0 +1,38 @@
+package dev.weir.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Raised, or carried in a {@link OfferStatus#FAILED} result, when a message is offered to a full
+ * {@link OverflowPolicy#FAIL} edge, or when a COALESCE merge throws (the merge's exception is then
+ * the cause). The message names the edge and its capacity.
+ *
+ * <p>Thread-safety: immutable once thrown.
+ */
+public final class EdgeOverflowException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String edgeId;
+
+  /**
+   * Creates the exception.
+   *
+   * @param edgeId the full edge's id
+   * @param message what happened and what to do
+   * @param cause the merge's exception, or {@code null}
+   */
+  public EdgeOverflowException(String edgeId, String message, @Nullable Throwable cause) {
+    super(message, cause);
+    this.edgeId = edgeId;
+  }
+
+  /**
+   * Returns the id of the edge that overflowed.
+   *
+   * @return the edge id, {@code producer.port->consumer.port}
+   */
+  public String edgeId() {
+    return edgeId;
+  }
+}

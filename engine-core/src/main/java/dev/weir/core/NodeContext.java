@@ -1,0 +1,91 @@
+package dev.weir.core;
+
+import org.slf4j.Logger;
+
+/**
+ * What a running {@link Node} sees of the graph: emitting to its outputs, the demand of its
+ * outputs, the graph clock and a logger. The scheduler implements it; tests may implement it too.
+ *
+ * <p>Emitting never blocks the calling thread. A message offered to a full {@link
+ * OverflowPolicy#BLOCK} edge is parked in the node's outbox and the node is marked blocked: it gets
+ * no input and no tick until the outbox has flushed. Lossy edges apply their policy and count. A
+ * full {@link OverflowPolicy#FAIL} edge throws {@link EdgeOverflowException} from {@code emit},
+ * which the node's error policy handles like any exception from its hook.
+ *
+ * <p>Thread-safety: only valid inside the node's own hooks, on the thread running them.
+ */
+public interface NodeContext {
+
+  /**
+   * Returns the node's name in the graph.
+   *
+   * @return the qualified name, e.g. {@code enrich/parse} inside a subgraph
+   */
+  String nodeName();
+
+  /**
+   * Emits a new DATA message stamped with the graph clock and the node's trace id sequence.
+   *
+   * @param output one of the node's declared outputs
+   * @param payload the payload; never null
+   * @param <T> the port's payload type
+   * @throws IllegalArgumentException if the port is not one of the node's outputs
+   * @throws EdgeOverflowException if a FAIL edge of this output is full
+   */
+  <T> void emit(PortSpec<T> output, T payload);
+
+  /**
+   * Emits an existing message, e.g. one received and forwarded or derived with {@link
+   * Message#withPayload}, keeping its trace id. Its plane decides the lane.
+   *
+   * @param output one of the node's declared outputs
+   * @param message the message
+   * @param <T> the port's payload type
+   * @throws IllegalArgumentException if the port is not one of the node's outputs
+   * @throws EdgeOverflowException if a FAIL edge of this output is full
+   */
+  <T> void emit(PortSpec<T> output, Message<? extends T> message);
+
+  /**
+   * Emits a new CONTROL message: never dropped, delivered before queued data.
+   *
+   * @param output one of the node's declared outputs
+   * @param payload the payload; never null
+   * @param <T> the port's payload type
+   * @throws IllegalArgumentException if the port is not one of the node's outputs
+   */
+  <T> void emitControl(PortSpec<T> output, T payload);
+
+  /**
+   * Returns how many DATA messages can be emitted to an output now without any of its edges
+   * overflowing: the smallest remaining capacity over the output's edges, less what is parked in
+   * the outbox. Sources should emit within it.
+   *
+   * @param output one of the node's declared outputs
+   * @return the demand; {@link Integer#MAX_VALUE} for an unconnected output
+   */
+  int demand(PortSpec<?> output);
+
+  /**
+   * Creates a DATA message stamped like {@link #emit(PortSpec, Object)} would, without emitting it.
+   *
+   * @param payload the payload
+   * @param <T> the payload type
+   * @return a new message
+   */
+  <T> Message<T> newMessage(T payload);
+
+  /**
+   * Returns the graph clock.
+   *
+   * @return the clock that stamps messages and drives ticks
+   */
+  Clock clock();
+
+  /**
+   * Returns a logger named after the node.
+   *
+   * @return the node's SLF4J logger
+   */
+  Logger logger();
+}

@@ -1,0 +1,229 @@
+package dev.weir.core.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.jspecify.annotations.Nullable;
+
+/*
+ * Field layout of every Weir ring: the producer's fields and the consumer's fields each sit on
+ * their own cache lines (128 bytes of padding either side, covering adjacent-line prefetch), so a
+ * producer and a consumer on two cores do not invalidate each other's lines on every operation.
+ * HotSpot lays superclass fields before subclass fields, which is what the class chain relies on
+ * (the JCTools layout).
+ */
+
+@SuppressWarnings("unused")
+abstract class RingPad0 {
+  long p000;
+  long p001;
+  long p002;
+  long p003;
+  long p004;
+  long p005;
+  long p006;
+  long p007;
+  long p008;
+  long p009;
+  long p010;
+  long p011;
+  long p012;
+  long p013;
+  long p014;
+  long p015;
+}
+
+/** Producer-owned: the next index to write, and the last consumer index the producer saw. */
+abstract class RingProducerFields extends RingPad0 {
+  /** Written only by the producer; published with release so the slot write is visible first. */
+  long tail;
+
+  /** Producer-local cache of {@code head}; never read by the consumer. */
+  long headCache;
+}
+
+@SuppressWarnings("unused")
+abstract class RingPad1 extends RingProducerFields {
+  long p100;
+  long p101;
+  long p102;
+  long p103;
+  long p104;
+  long p105;
+  long p106;
+  long p107;
+  long p108;
+  long p109;
+  long p110;
+  long p111;
+  long p112;
+  long p113;
+  long p114;
+  long p115;
+}
+
+/** Consumer-owned: the next index to read, and the last producer index the consumer saw. */
+abstract class RingConsumerFields extends RingPad1 {
+  /** The next index to consume; written by the consumer (and by an evicting producer via CAS). */
+  long head;
+
+  /** Consumer-local cache of {@code tail}; never read by the producer. */
+  long tailCache;
+}
+
+@SuppressWarnings("unused")
+abstract class RingPad2 extends RingConsumerFields {
+  long p200;
+  long p201;
+  long p202;
+  long p203;
+  long p204;
+  long p205;
+  long p206;
+  long p207;
+  long p208;
+  long p209;
+  long p210;
+  long p211;
+  long p212;
+  long p213;
+  long p214;
+  long p215;
+}
+
+/**
+ * The shared base of Weir's array rings: a power-of-two slot array, a logical capacity that may be
+ * smaller than the array, and the producer and consumer indices with their access modes. Indices
+ * are unbounded {@code long}s (they never wrap in practice), so an index identifies one message for
+ * the life of the ring and no ABA is possible on them.
+ *
+ * <p>Thread-safety: one producer thread and one consumer thread at a time; subclasses state their
+ * own protocol.
+ */
+abstract class RingIndices extends RingPad2 {
+
+  private static final VarHandle TAIL;
+  private static final VarHandle HEAD;
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      TAIL = lookup.findVarHandle(RingProducerFields.class, "tail", long.class);
+      HEAD = lookup.findVarHandle(RingConsumerFields.class, "head", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final @Nullable Object[] buffer;
+  final int mask;
+  final int capacity;
+
+  RingIndices(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+    }
+    int length = 1 << (32 - Integer.numberOfLeadingZeros(capacity - 1));
+    this.buffer = new Object[Math.max(length, 1)];
+    this.mask = buffer.length - 1;
+    this.capacity = capacity;
+  }
+
+  final long tailAcquire() {
+    return (long) TAIL.getAcquire(this);
+  }
+
+  final void setTailRelease(long value) {
+    TAIL.setRelease(this, value);
+  }
+
+  final long headAcquire() {
+    return (long) HEAD.getAcquire(this);
+  }
+
+  final long headVolatile() {
+    return (long) HEAD.getVolatile(this);
+  }
+
+  final void setHeadRelease(long value) {
+    HEAD.setRelease(this, value);
+  }
+
+  final boolean casHead(long expected, long value) {
+    return HEAD.compareAndSet(this, expected, value);
+  }
+
+  final @Nullable Object slotAcquire(long index) {
+    return SLOTS.getAcquire(buffer, (int) index & mask);
+  }
+
+  final void setSlotRelease(long index, @Nullable Object value) {
+    SLOTS.setRelease(buffer, (int) index & mask, value);
+  }
+
+  final boolean casSlot(long index, Object expected, Object value) {
+    return SLOTS.compareAndSet(buffer, (int) index & mask, expected, value);
+  }
+
+  final @Nullable Object getAndClearSlot(long index) {
+    return SLOTS.getAndSet(buffer, (int) index & mask, (Object) null);
+  }
+
+  /**
+   * Returns the number of queued elements as seen from any thread: a snapshot that is exact when
+   * neither side is active and otherwise within [0, capacity].
+   */
+  final int sizeAnyThread() {
+    // Read head first: tail only grows, so tail - head can only overestimate, then clamp.
+    long h = headAcquire();
+    long t = tailAcquire();
+    long size = t - h;
+    return size <= 0 ? 0 : (int) Math.min(size, capacity);
+  }
+
+  // --- the single-producer single-consumer protocol (Lamport's ring with cached indices) ---
+
+  /**
+   * Producer side of the SPSC protocol: stores {@code e} and publishes it, or returns false when
+   * {@code capacity} elements are queued. Wait-free.
+   */
+  final boolean spscOffer(Object e) {
+    long t = tail;
+    if (t - headCache >= capacity) {
+      // acquire: pairs with setHeadRelease in spscPoll, so the consumer's null store to the slot
+      // we are about to reuse happens-before our write to it.
+      headCache = headAcquire();
+      if (t - headCache >= capacity) {
+        return false;
+      }
+    }
+    buffer[(int) t & mask] = e;
+    // release: the slot write above becomes visible no later than the new tail.
+    setTailRelease(t + 1);
+    return true;
+  }
+
+  /** Consumer side of the SPSC protocol: takes the oldest element, or null if empty. Wait-free. */
+  final @Nullable Object spscPoll() {
+    long h = head;
+    if (h >= tailCache) {
+      // acquire: pairs with setTailRelease in spscOffer; the slot write is visible after this.
+      tailCache = tailAcquire();
+      if (h >= tailCache) {
+        return null;
+      }
+    }
+    int slot = (int) h & mask;
+    Object e = buffer[slot];
+    buffer[slot] = null;
+    // release: the read and the null store above happen-before the producer reuses the slot.
+    setHeadRelease(h + 1);
+    return e;
+  }
+
+  /** Producer-side remaining room under the SPSC protocol: exact or an underestimate. */
+  final int spscRemaining() {
+    long used = tail - headAcquire();
+    return (int) Math.max(0, capacity - used);
+  }
+}
