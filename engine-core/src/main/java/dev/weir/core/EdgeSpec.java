@@ -17,6 +17,9 @@ public final class EdgeSpec {
   /** Data capacity used by {@link #defaults()}. */
   public static final int DEFAULT_CAPACITY = 1024;
 
+  /** The largest capacity an edge accepts (2<sup>30</sup>); its slot array is allocated eagerly. */
+  public static final int MAX_CAPACITY = 1 << 30;
+
   /** CONTROL lane capacity used unless {@link #withControlCapacity(int)} says otherwise. */
   public static final int DEFAULT_CONTROL_CAPACITY = 16;
 
@@ -128,15 +131,16 @@ public final class EdgeSpec {
    * @return {@code null} if the spec can be built, else what is wrong and how to fix it
    */
   public @Nullable String problem() {
-    if (capacity < 1) {
+    if (capacity < 1 || capacity > MAX_CAPACITY) {
       return "capacity "
           + capacity
-          + " is invalid: an edge must hold at least 1 message (use EdgeSpec.of(n >= 1, policy))";
+          + " is invalid: an edge holds between 1 and 2^30 messages and allocates its slots"
+          + " up front (use EdgeSpec.of(n, policy) with a bound you can afford)";
     }
-    if (controlCapacity < 1) {
+    if (controlCapacity < 1 || controlCapacity > MAX_CAPACITY) {
       return "control capacity "
           + controlCapacity
-          + " is invalid: the CONTROL lane must hold at least 1 message";
+          + " is invalid: the CONTROL lane holds between 1 and 2^30 messages";
     }
     return null;
   }

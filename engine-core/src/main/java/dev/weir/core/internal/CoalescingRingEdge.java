@@ -24,7 +24,14 @@ import org.jspecify.annotations.Nullable;
  * Invariants: 0 <= tail - head <= capacity; slots [head, tail) hold the queued messages in order
  * (a merge keeps its target's position); every other slot is null.
  *
- * Progress: lock-free. An offer retries only after the consumer took a message, which makes room.
+ * Progress: lock-free. An offer retries only after the consumer took a message. Seeing that
+ * message's slot empty is enough to count it as consumed, even before the consumer publishes
+ * head, so a consumer paused between its two stores cannot make the producer spin. (Published
+ * tail - head may then briefly be capacity + 1; depth(), the high-water mark and
+ * remainingCapacity() clamp to capacity.)
+ *
+ * Caveat: a merge changes a message already queued, so a DATA payload offered after a CONTROL
+ * message can reach the consumer inside an older, merged DATA message before that CONTROL one.
  *
  * Happens-before: slot store, then release store of tail (producer); acquire load of tail, then
  * getAndSet of the slot (consumer). The consumer's getAndSet precedes its release store of head,
@@ -41,7 +48,9 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
 
   private final BinaryOperator<Object> merge;
   private final @Nullable Function<Object, ?> key;
-  private final Class<T> type;
+
+  /** Producer-local: set when a scan found a slot the consumer already took (see offerData). */
+  private long takenBelow;
 
   CoalescingRingEdge(String id, PortSpec<T> port, EdgeSpec spec) {
     super(id, port, spec);
@@ -51,7 +60,6 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
     }
     this.merge = m;
     this.key = spec.policy().key();
-    this.type = port.type();
   }
 
   @Override
@@ -60,12 +68,16 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
       long t = tail;
       if (t - headCache >= capacity) {
         // acquire: pairs with setHeadRelease in pollData; the consumer cleared the slot first.
-        headCache = headAcquire();
+        headCache = Math.max(headCache, headAcquire());
         if (t - headCache >= capacity) {
           OfferResult merged = tryMerge(message, t, headCache);
           if (merged != null) {
             return merged;
           }
+          // The scan met a slot the consumer already emptied: every index below takenBelow is
+          // consumed even if head is not published yet (the acquire load of the null pairs with
+          // the consumer's getAndSet), so count them as gone instead of spinning on head.
+          headCache = Math.max(headCache, takenBelow);
           continue;
         }
       }
@@ -87,16 +99,19 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
       long target = keyOf == null ? t - 1 : indexOfSameKey(keyOf, incoming, t, h);
       Object queued = target < 0 ? null : slotAcquire(target);
       if (queued == null) {
+        if (target >= 0) {
+          takenBelow = target + 1;
+        }
         return null;
       }
       Message<?> q = (Message<?>) queued;
       Object merged = merge.apply(q.payload(), incoming.payload());
-      if (!type.isInstance(merged)) {
-        throw new ClassCastException(
-            "merge returned "
-                + (merged == null ? "null" : merged.getClass().getName())
-                + ", not a "
-                + type.getName());
+      if (merged == null) {
+        throw new NullPointerException("the merge returned null");
+      }
+      String problem = port.check(merged);
+      if (problem != null) {
+        throw new IllegalArgumentException("the merge returned an invalid payload: " + problem);
       }
       if (casSlot(target, q, q.withPayload(merged))) {
         counters.incrementProducer(EdgeCounters.COALESCED);
@@ -128,6 +143,7 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
     for (long i = t - 1; i >= h; i--) {
       Object q = slotAcquire(i);
       if (q == null) {
+        takenBelow = i + 1;
         return -1;
       }
       if (Objects.equals(wanted, keyOf.apply(((Message<?>) q).payload()))) {
@@ -138,14 +154,15 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
   }
 
   @Override
+  long consumerHead() {
+    return head;
+  }
+
+  @Override
   @Nullable Object pollData() {
     long h = head;
     if (h >= tailCache) {
-      // acquire: pairs with setTailRelease in offerData; the slot store is visible after this.
-      tailCache = tailAcquire();
-      if (h >= tailCache) {
-        return null;
-      }
+      return null;
     }
     // getAndSet: takes the slot; a concurrent merge CAS on it fails from here on.
     Object e = getAndClearSlot(h);

@@ -24,8 +24,10 @@ import org.jspecify.annotations.Nullable;
  *
  * Invariants: 0 <= tail - head <= capacity; slots [head, tail) hold the queued messages in order.
  *
- * Progress: lock-free. The producer's eviction loop retries only when the consumer claimed the
- * head, which makes room; the consumer's loop retries only when the producer evicted.
+ * Progress: the producer is wait-free in practice (its eviction loop runs at most twice: a failed
+ * CAS means the consumer claimed the head, which made room). The consumer is lock-free: its CAS
+ * fails only when the producer evicted, so under sustained overload a consumer can lose every
+ * race and see evictions instead of deliveries; the edge as a whole always makes progress.
  *
  * Happens-before: slot store, then release store of tail (producer); acquire load of tail, then
  * acquire load of the slot (consumer). A successful CAS on head orders every later reuse of the
@@ -39,9 +41,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safety: one producer and one consumer thread at a time, lock-free.
  */
 final class EvictingRingEdge<T> extends RingEdge<T> {
-
-  /** Producer-local: every slot of an index below this one has been nulled. */
-  private long cleaned;
 
   EvictingRingEdge(String id, PortSpec<T> port, EdgeSpec spec) {
     super(id, port, spec);
@@ -61,7 +60,7 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
       }
       h = headVolatile();
     }
-    clearClaimedSlots(h);
+    clearClaimedSlots(h, t);
     buffer[(int) t & mask] = message;
     // release: the slot store above is visible to a consumer that acquires the new tail.
     setTailRelease(t + 1);
@@ -75,9 +74,12 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
     return OfferResult.evicted((Message<?>) evicted);
   }
 
-  /** Producer only: nulls the slots of claimed indices below {@code head}, oldest first. */
-  private void clearClaimedSlots(long head) {
-    long from = Math.max(cleaned, head - buffer.length);
+  /**
+   * Producer only: nulls the slots of claimed indices below {@code head}. Never below {@code t -
+   * buffer.length}: older indices share slots with live ones.
+   */
+  private void clearClaimedSlots(long head, long t) {
+    long from = Math.max(cleaned, t - buffer.length);
     for (long i = from; i < head; i++) {
       buffer[(int) i & mask] = null;
     }
@@ -89,17 +91,18 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
     for (; ; ) {
       long h = headVolatile();
       if (h >= tailCache) {
-        // acquire: pairs with setTailRelease in offerData; the slot store is visible after this.
-        tailCache = tailAcquire();
-        if (h >= tailCache) {
-          return null;
-        }
+        return null;
       }
       Object e = slotAcquire(h);
       if (e != null && casHead(h, h + 1)) {
         return e;
       }
     }
+  }
+
+  @Override
+  long consumerHead() {
+    return headVolatile();
   }
 
   @Override

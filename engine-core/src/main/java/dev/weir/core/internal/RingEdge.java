@@ -41,8 +41,14 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   /** Producer side: enqueue or apply the policy; the payload is already checked. */
   abstract OfferResult offerData(Message<?> message);
 
-  /** Consumer side: the oldest DATA message, or null. Does not count. */
+  /**
+   * Consumer side: the oldest DATA message below {@code tailCache}, or null. Never refreshes {@code
+   * tailCache} (see {@link RingIndices#refreshTailCache}). Does not count.
+   */
   abstract @Nullable Object pollData();
+
+  /** Consumer side: the current head index, read as the ring's protocol requires. */
+  abstract long consumerHead();
 
   @Override
   public final OfferResult offer(Message<?> message) {
@@ -72,15 +78,23 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   @Override
   @SuppressWarnings("unchecked")
   public final @Nullable Message<T> poll() {
-    Object next = control.poll();
+    Object next = takeNext();
     if (next == null) {
-      next = pollData();
-      if (next == null) {
-        return null;
-      }
+      return null;
     }
     counters.incrementConsumer(EdgeCounters.DELIVERED);
     return (Message<T>) next;
+  }
+
+  /**
+   * Snapshot the DATA tail, then the CONTROL lane, then DATA below the snapshot. A producer
+   * publishes a CONTROL message before any DATA message it offers later, so the DATA we may take
+   * was published after every CONTROL message offered before it: we see those first.
+   */
+  private @Nullable Object takeNext() {
+    refreshTailCache(consumerHead());
+    Object next = control.poll();
+    return next != null ? next : pollData();
   }
 
   @Override
@@ -88,7 +102,7 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   public final int discardAll(Consumer<? super Message<T>> sink) {
     int discarded = 0;
     Object next;
-    while ((next = control.poll()) != null || (next = pollData()) != null) {
+    while ((next = takeNext()) != null) {
       discarded++;
       counters.incrementConsumer(EdgeCounters.DISCARDED);
       sink.accept((Message<T>) next);
@@ -101,8 +115,8 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
     counters.incrementProducer(EdgeCounters.ACCEPTED);
     if (depthEstimate > counters.highWaterMarkPlain()) {
       // The estimate uses a cached head and may be high; confirm with a fresh read before raising.
-      headCache = headAcquire();
-      counters.raiseHighWaterMark(tail - headCache);
+      headCache = Math.max(headCache, headAcquire());
+      counters.raiseHighWaterMark(Math.min(capacity, tail - headCache));
     }
   }
 

@@ -39,6 +39,9 @@ abstract class RingProducerFields extends RingPad0 {
 
   /** Producer-local cache of {@code head}; never read by the consumer. */
   long headCache;
+
+  /** Producer-local (LATEST only): every slot of an index below this one has been nulled. */
+  long cleaned;
 }
 
 @SuppressWarnings("unused")
@@ -119,12 +122,16 @@ abstract class RingIndices extends RingPad2 {
   final int mask;
   final int capacity;
 
+  /** The largest capacity a ring accepts: its slot array is a power of two no larger. */
+  static final int MAX_CAPACITY = 1 << 30;
+
   RingIndices(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+    if (capacity < 1 || capacity > MAX_CAPACITY) {
+      throw new IllegalArgumentException(
+          "capacity must be between 1 and " + MAX_CAPACITY + ", was " + capacity);
     }
-    int length = 1 << (32 - Integer.numberOfLeadingZeros(capacity - 1));
-    this.buffer = new Object[Math.max(length, 1)];
+    int length = capacity == 1 ? 1 : 1 << (32 - Integer.numberOfLeadingZeros(capacity - 1));
+    this.buffer = new Object[length];
     this.mask = buffer.length - 1;
     this.capacity = capacity;
   }
@@ -174,9 +181,18 @@ abstract class RingIndices extends RingPad2 {
    * neither side is active and otherwise within [0, capacity].
    */
   final int sizeAnyThread() {
-    // Read head first: tail only grows, so tail - head can only overestimate, then clamp.
+    // Read head, tail, head again until head is stable, so tail and head belong to one moment
+    // (JCTools' approach); then clamp for the transient states a racing producer can create.
     long h = headAcquire();
-    long t = tailAcquire();
+    long t;
+    for (; ; ) {
+      t = tailAcquire();
+      long again = headAcquire();
+      if (again == h) {
+        break;
+      }
+      h = again;
+    }
     long size = t - h;
     return size <= 0 ? 0 : (int) Math.min(size, capacity);
   }
@@ -213,6 +229,29 @@ abstract class RingIndices extends RingPad2 {
         return null;
       }
     }
+    return spscTake(h);
+  }
+
+  /**
+   * Consumer side: refreshes {@code tailCache} if the consumer has caught up with it. An edge calls
+   * this once per poll, before it looks at its CONTROL lane, and then takes DATA only below {@code
+   * tailCache}: every DATA message it can take was published before the CONTROL lane was checked,
+   * so a CONTROL message offered before it is seen first.
+   */
+  final void refreshTailCache(long h) {
+    if (h >= tailCache) {
+      // acquire: pairs with the producer's release store of tail.
+      tailCache = tailAcquire();
+    }
+  }
+
+  /** Consumer side of the SPSC protocol without refreshing the tail: see refreshTailCache. */
+  final @Nullable Object spscPollCached() {
+    long h = head;
+    return h >= tailCache ? null : spscTake(h);
+  }
+
+  private @Nullable Object spscTake(long h) {
     int slot = (int) h & mask;
     Object e = buffer[slot];
     buffer[slot] = null;

@@ -74,6 +74,11 @@ final class SpscRingEdge<T> extends RingEdge<T> {
 
   @Override
   @Nullable Object pollData() {
-    return spscPoll();
+    return spscPollCached();
+  }
+
+  @Override
+  long consumerHead() {
+    return head;
   }
 }
