@@ -131,16 +131,26 @@ public final class EdgeSpec {
    * @return {@code null} if the spec can be built, else what is wrong and how to fix it
    */
   public @Nullable String problem() {
-    if (capacity < 1 || capacity > MAX_CAPACITY) {
+    if (capacity < 1) {
       return "capacity "
           + capacity
-          + " is invalid: an edge holds between 1 and 2^30 messages and allocates its slots"
-          + " up front (use EdgeSpec.of(n, policy) with a bound you can afford)";
+          + " is invalid: an edge must hold at least 1 message (use EdgeSpec.of(n >= 1, policy))";
     }
-    if (controlCapacity < 1 || controlCapacity > MAX_CAPACITY) {
+    if (capacity > MAX_CAPACITY) {
+      return "capacity "
+          + capacity
+          + " is too large: an edge holds at most 2^30 messages and allocates its slots up"
+          + " front; choose a bound you can afford";
+    }
+    if (controlCapacity < 1) {
       return "control capacity "
           + controlCapacity
-          + " is invalid: the CONTROL lane holds between 1 and 2^30 messages";
+          + " is invalid: the CONTROL lane must hold at least 1 message";
+    }
+    if (controlCapacity > MAX_CAPACITY) {
+      return "control capacity "
+          + controlCapacity
+          + " is too large: the CONTROL lane holds at most 2^30 messages";
     }
     return null;
   }
