@@ -1,0 +1,122 @@
+package dev.weir.scheduler;
+
+import dev.weir.core.EdgeStats;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A point-in-time view of a running graph: what a test attaches to a failure and what a user reads
+ * when a graph looks stuck. Values are read one by one while the graph runs, so they are each
+ * recent but not mutually atomic.
+ *
+ * <p>Thread-safety: an immutable record.
+ *
+ * @param graph the graph name
+ * @param clockNanos the graph clock's reading when the snapshot was taken
+ * @param nodes per node, in topological order
+ * @param edges per edge, ingress edges first
+ * @param readyDepth ready-queue depth per band
+ * @param traceHash a hash of every engine event so far: equal for two runs with one worker, a
+ *     virtual clock and the same seed, graph and inputs
+ * @param eventCount how many engine events were recorded
+ * @param recentEvents the latest engine events, oldest first, one line each
+ */
+public record GraphSnapshot(
+    String graph,
+    long clockNanos,
+    List<NodeView> nodes,
+    List<EdgeView> edges,
+    Map<Priority, Integer> readyDepth,
+    long traceHash,
+    long eventCount,
+    List<String> recentEvents) {
+
+  /**
+   * One node's state and counters.
+   *
+   * @param name the qualified node name
+   * @param state what it is doing
+   * @param blockedOn the edge its outbox waits for when BLOCKED, else {@code null}
+   * @param activations how many times it ran
+   * @param messages how many messages it processed
+   * @param errors how many times a hook threw
+   * @param restarts how many times it was restarted
+   */
+  public record NodeView(
+      String name,
+      NodeState state,
+      @Nullable String blockedOn,
+      long activations,
+      long messages,
+      long errors,
+      long restarts) {}
+
+  /**
+   * One edge's counters.
+   *
+   * @param id the edge id
+   * @param stats the counters
+   */
+  public record EdgeView(String id, EdgeStats stats) {}
+
+  /**
+   * Returns a node's view by name.
+   *
+   * @param name the qualified node name
+   * @return the view, or {@code null} if there is no such node
+   */
+  public @Nullable NodeView node(String name) {
+    for (NodeView view : nodes) {
+      if (view.name().equals(name)) {
+        return view;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Returns an edge's counters by id.
+   *
+   * @param id the edge id
+   * @return the counters, or {@code null} if there is no such edge
+   */
+  public @Nullable EdgeStats edge(String id) {
+    for (EdgeView view : edges) {
+      if (view.id().equals(id)) {
+        return view.stats();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Renders the snapshot for a log or a test failure message.
+   *
+   * @return a multi-line description
+   */
+  public String render() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("graph '").append(graph).append("' at ").append(clockNanos).append("ns\n");
+    sb.append("ready queues: ").append(readyDepth).append('\n');
+    for (NodeView n : nodes) {
+      sb.append("  node ").append(n.name()).append(' ').append(n.state());
+      if (n.blockedOn() != null) {
+        sb.append(" on ").append(n.blockedOn());
+      }
+      sb.append(" activations=").append(n.activations());
+      sb.append(" messages=").append(n.messages());
+      sb.append(" errors=").append(n.errors());
+      sb.append(" restarts=").append(n.restarts()).append('\n');
+    }
+    for (EdgeView e : edges) {
+      sb.append("  edge ").append(e.id()).append(' ').append(e.stats()).append('\n');
+    }
+    sb.append("trace hash ").append(Long.toHexString(traceHash));
+    sb.append(" after ").append(eventCount).append(" events; recent:\n");
+    for (String event : recentEvents) {
+      sb.append("    ").append(event).append('\n');
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.weir.scheduler;
+
+import java.time.Duration;
+
+/**
+ * A graph running on a scheduler's workers. Obtained from {@link Scheduler#start}.
+ *
+ * <p>The graph runs until {@link #stop} is called or a node's {@link ErrorPolicy#STOP_GRAPH} fires.
+ * When every source is exhausted and all edges have drained, the graph finishes on its own ({@code
+ * onFinish} cascades downstream) and {@link #awaitCompletion} returns; {@link #stop} still runs
+ * {@code onStop} and returns the report.
+ *
+ * <p>Thread-safety: every method is safe from any application thread; do not call {@link #stop}
+ * from inside a node's hook (use {@link ErrorPolicy#STOP_GRAPH} or a flag instead).
+ */
+public interface RunningGraph {
+
+  /**
+   * Returns the graph name.
+   *
+   * @return the name
+   */
+  String name();
+
+  /**
+   * Returns a named ingress.
+   *
+   * @param name the ingress name declared in the graph
+   * @param type the payload type expected by its target port (or a supertype of it)
+   * @param <T> the payload type
+   * @return the ingress
+   * @throws IllegalArgumentException if there is no such ingress, or its port takes another type;
+   *     the message lists the declared ingresses
+   */
+  <T> Ingress<T> ingress(String name, Class<T> type);
+
+  /**
+   * Waits until every node has finished on its own (all sources exhausted, all edges drained) or
+   * the graph stopped.
+   *
+   * @param timeout the longest wait
+   * @return whether the graph completed in time
+   * @throws InterruptedException if interrupted while waiting
+   */
+  boolean awaitCompletion(Duration timeout) throws InterruptedException;
+
+  /**
+   * Waits until nothing is ready or running: no queued activation, no node running, no tick due.
+   * Blocked nodes and queued messages for blocked consumers cannot exist then; parked ingress puts
+   * may. Useful in tests driving a {@link VirtualClock}.
+   *
+   * @param timeout the longest wait
+   * @return whether the graph went quiet in time
+   * @throws InterruptedException if interrupted while waiting
+   */
+  boolean awaitQuiescence(Duration timeout) throws InterruptedException;
+
+  /**
+   * Returns a snapshot of edge counters, node states, ready queues and recent events.
+   *
+   * @return the snapshot
+   */
+  GraphSnapshot snapshot();
+
+  /**
+   * Stops the graph: ingress closes, sources stop, edges drain and {@code onFinish} cascades
+   * upstream-first within the timeout; then {@code onStop} runs for every node in reverse
+   * topological order, even if the timeout fired. Whatever is left undelivered goes to the
+   * dead-letter handler. Idempotent: later calls wait for the first and return its report.
+   *
+   * @param timeout how long draining may take
+   * @return what happened
+   */
+  ShutdownReport stop(Duration timeout);
+
+  /**
+   * Returns whether the graph is still running (not yet fully stopped).
+   *
+   * @return whether workers are still active for this graph
+   */
+  boolean isRunning();
+}

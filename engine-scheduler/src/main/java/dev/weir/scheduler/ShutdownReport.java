@@ -1,0 +1,86 @@
+package dev.weir.scheduler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What {@link RunningGraph#stop} did: per edge, what was delivered, discarded and left undelivered,
+ * and whether the timeout fired. Messages left undelivered were passed to the dead-letter handler
+ * with reason {@link DeadLetter.Reason#SHUTDOWN_UNDELIVERED}.
+ *
+ * <p>Thread-safety: an immutable record.
+ *
+ * @param graph the graph name
+ * @param timedOut whether draining did not finish within the timeout
+ * @param elapsed how long the shutdown took on the graph clock
+ * @param edges per edge, ingress edges first
+ * @param nodes each node's final state, in topological order
+ * @param deadLetters how many dead letters the graph produced in its whole run
+ * @param stopFailures nodes whose {@code onStop} threw, with the exception's text
+ */
+public record ShutdownReport(
+    String graph,
+    boolean timedOut,
+    Duration elapsed,
+    List<EdgeOutcome> edges,
+    List<NodeOutcome> nodes,
+    long deadLetters,
+    List<String> stopFailures) {
+
+  /**
+   * One edge's totals at the end of the run.
+   *
+   * @param id the edge id
+   * @param delivered messages handed to the consumer over the whole run
+   * @param discarded messages removed by policy: dropped, evicted or coalesced
+   * @param undelivered messages still queued or parked when the run ended, dead-lettered
+   */
+  public record EdgeOutcome(String id, long delivered, long discarded, long undelivered) {}
+
+  /**
+   * One node's final state.
+   *
+   * @param name the node name
+   * @param state its final state
+   */
+  public record NodeOutcome(String name, NodeState state) {}
+
+  /**
+   * Returns the total number of messages left undelivered on all edges.
+   *
+   * @return the sum of {@link EdgeOutcome#undelivered()}
+   */
+  public long undelivered() {
+    return edges.stream().mapToLong(EdgeOutcome::undelivered).sum();
+  }
+
+  /**
+   * Renders the report for logs and the console.
+   *
+   * @return a multi-line description
+   */
+  public String render() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("shutdown of '").append(graph).append("': ");
+    sb.append(timedOut ? "TIMED OUT" : "clean").append(" in ").append(elapsed.toMillis());
+    sb.append(" ms, dead letters: ").append(deadLetters).append('\n');
+    for (EdgeOutcome e : edges) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-40s delivered=%d discarded=%d undelivered=%d%n",
+              e.id(),
+              e.delivered(),
+              e.discarded(),
+              e.undelivered()));
+    }
+    for (NodeOutcome n : nodes) {
+      sb.append("  node ").append(n.name()).append(": ").append(n.state()).append('\n');
+    }
+    for (String failure : stopFailures) {
+      sb.append("  onStop failed: ").append(failure).append('\n');
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,600 @@
+package dev.weir.scheduler.internal;
+
+import dev.weir.core.Clock;
+import dev.weir.core.Edge;
+import dev.weir.core.EdgeSpec;
+import dev.weir.core.EdgeStats;
+import dev.weir.core.Graph;
+import dev.weir.core.GraphEdge;
+import dev.weir.core.GraphIngress;
+import dev.weir.core.GraphNode;
+import dev.weir.core.PortSpec;
+import dev.weir.core.TraceIds;
+import dev.weir.scheduler.DeadLetter;
+import dev.weir.scheduler.DeadLetterHandler;
+import dev.weir.scheduler.GraphSnapshot;
+import dev.weir.scheduler.GraphStartException;
+import dev.weir.scheduler.Ingress;
+import dev.weir.scheduler.NodeState;
+import dev.weir.scheduler.RunningGraph;
+import dev.weir.scheduler.ShutdownReport;
+import dev.weir.scheduler.VirtualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Not API: a graph running on its own workers; what {@link dev.weir.scheduler.Scheduler#start}
+ * returns.
+ *
+ * <p>Thread-safety: thread-safe; see {@link RunningGraph}.
+ */
+public final class GraphRuntime implements RunningGraph {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GraphRuntime.class);
+
+  /** How long stop waits for a worker stuck in a node hook after the drain timeout. */
+  private static final long STUCK_WORKER_GRACE_MILLIS = 1_000;
+
+  private final String name;
+  private final RuntimeConfig config;
+  private final Clock clock;
+  final ReadyQueues queues;
+  final EventLog events;
+  final TickTimers timers = new TickTimers();
+  private final NodeCell[] cells;
+  private final List<EdgeLink> links = new ArrayList<>();
+  private final Map<String, IngressGate<?>> ingresses = new LinkedHashMap<>();
+  private final DeadLetterHandler deadLetterHandler;
+  private final AtomicLong deadLetterCount = new AtomicLong();
+  private final AtomicInteger liveCells;
+  private final CountDownLatch completed = new CountDownLatch(1);
+  private final AtomicLong maxTickLateness = new AtomicLong();
+  private final List<Thread> workers = new ArrayList<>();
+  private final AtomicBoolean stopStarted = new AtomicBoolean();
+  private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
+  private @Nullable AutoCloseable clockSubscription;
+  private volatile boolean stopping;
+  private volatile boolean workersStop;
+
+  private GraphRuntime(Graph graph, RuntimeConfig config) {
+    this.name = graph.name();
+    this.config = config;
+    this.clock = config.clock();
+    this.queues = new ReadyQueues(config.weights(), config.seed(), config.pickPerturbation());
+    List<String> order = graph.topologicalOrder();
+    this.cells = new NodeCell[order.size()];
+    Map<String, NodeCell> byName = new HashMap<>();
+    for (int i = 0; i < cells.length; i++) {
+      GraphNode gn = graph.node(order.get(i)).orElseThrow();
+      cells[i] = new NodeCell(i, gn.name(), gn.node(), this, config);
+      byName.put(gn.name(), cells[i]);
+    }
+    for (String configured : config.priorities().keySet()) {
+      requireNode(byName, configured, "priority");
+    }
+    for (String configured : config.errorPolicies().keySet()) {
+      requireNode(byName, configured, "errorPolicy");
+    }
+    this.events = new EventLog(order.toArray(new String[0]));
+    this.deadLetterHandler =
+        config.deadLetters() != null ? config.deadLetters() : GraphRuntime::logDeadLetter;
+    wire(graph, byName);
+    this.liveCells = new AtomicInteger(cells.length);
+  }
+
+  private static void requireNode(Map<String, NodeCell> byName, String node, String setting) {
+    if (!byName.containsKey(node)) {
+      throw new IllegalArgumentException(
+          "Scheduler."
+              + setting
+              + "(\""
+              + node
+              + "\", ...) names no node of this graph; its nodes"
+              + " are "
+              + byName.keySet());
+    }
+  }
+
+  private void wire(Graph graph, Map<String, NodeCell> byName) {
+    Map<NodeCell, List<EdgeLink>> inputsOf = new HashMap<>();
+    for (GraphIngress gi : graph.ingresses()) {
+      NodeCell consumer = cellNamed(byName, gi.target());
+      EdgeLink link = newLink(gi.id(), gi.input(), gi.spec(), null, consumer);
+      IngressGate<?> gate =
+          new IngressGate<>(
+              gi.name(), link, clock, TraceIds.derive(config.seed(), -1 - ingresses.size()));
+      link.ingress = gate;
+      ingresses.put(gi.name(), gate);
+      inputsOf.computeIfAbsent(consumer, c -> new ArrayList<>()).add(link);
+    }
+    Map<NodeCell, Map<String, List<EdgeLink>>> outputsOf = new HashMap<>();
+    for (GraphEdge ge : graph.edges()) {
+      NodeCell producer = cellNamed(byName, ge.producer());
+      NodeCell consumer = cellNamed(byName, ge.consumer());
+      EdgeLink link = newLink(ge.id(), ge.input(), ge.spec(), producer, consumer);
+      inputsOf.computeIfAbsent(consumer, c -> new ArrayList<>()).add(link);
+      outputsOf
+          .computeIfAbsent(producer, c -> new HashMap<>())
+          .computeIfAbsent(ge.output().name(), p -> new ArrayList<>())
+          .add(link);
+    }
+    for (NodeCell cell : cells) {
+      List<EdgeLink> in = inputsOf.getOrDefault(cell, List.of());
+      cell.inputs = in.toArray(new EdgeLink[0]);
+      cell.openUpstreams.set(in.size());
+      Map<String, List<EdgeLink>> outs = outputsOf.getOrDefault(cell, Map.of());
+      for (NodeCell.OutputPort out : cell.outputs) {
+        out.links = outs.getOrDefault(out.spec.name(), List.of()).toArray(new EdgeLink[0]);
+      }
+    }
+  }
+
+  /**
+   * Creates the edge and its link. {@code input} is the consumer's own declared port instance
+   * (Graph keeps them), which is what {@code onMessage} receives.
+   */
+  private EdgeLink newLink(
+      String id, PortSpec<?> input, EdgeSpec spec, @Nullable NodeCell producer, NodeCell consumer) {
+    Edge<?> edge = Edge.create(id, input, spec);
+    EdgeLink link = new EdgeLink(edge, producer, consumer, input);
+    links.add(link);
+    return link;
+  }
+
+  private static NodeCell cellNamed(Map<String, NodeCell> byName, String node) {
+    NodeCell cell = byName.get(node);
+    if (cell == null) {
+      throw new IllegalStateException("internal: graph refers to an unknown node " + node);
+    }
+    return cell;
+  }
+
+  /** Builds, starts every node, then the workers. */
+  public static RunningGraph start(Graph graph, RuntimeConfig config) {
+    GraphRuntime runtime = new GraphRuntime(graph, config);
+    runtime.startNodes();
+    runtime.startWorkers();
+    return runtime;
+  }
+
+  private void startNodes() {
+    for (int i = 0; i < cells.length; i++) {
+      NodeCell cell = cells[i];
+      try {
+        cell.node.onStart(cell);
+      } catch (VirtualMachineError fatal) {
+        throw fatal;
+      } catch (Throwable t) {
+        for (int j = i - 1; j >= 0; j--) {
+          cells[j].callOnStop();
+        }
+        LOG.error("graph '{}' failed to start: node {} threw in onStart", name, cell.name, t);
+        throw new GraphStartException(
+            cell.name,
+            "graph '"
+                + name
+                + "' failed to start: node "
+                + cell.name
+                + " threw in onStart: "
+                + t
+                + " (nodes started before it were stopped)",
+            t);
+      }
+      events.record(clock.nanoTime(), EventLog.Type.START, i, 0);
+      long tick = cell.node.tickInterval().toNanos();
+      if (tick > 0) {
+        timers.add(cell, tick, clock.nanoTime());
+      }
+    }
+  }
+
+  private void startWorkers() {
+    if (clock instanceof VirtualClock virtual) {
+      clockSubscription = virtual.onAdvance(queues::wakeAll);
+    }
+    for (int w = 0; w < config.workers(); w++) {
+      Runnable loop = this::workerLoop;
+      Thread thread =
+          config.threadFactory() != null
+              ? config.threadFactory().newThread(loop)
+              : new Thread(loop, "weir-" + name + "-worker-" + w);
+      if (config.threadFactory() == null) {
+        thread.setDaemon(true);
+      }
+      workers.add(thread);
+    }
+    LOG.info(
+        "graph '{}' started: {} nodes, {} edges, {} ingress, {} worker(s)",
+        name,
+        cells.length,
+        links.size() - ingresses.size(),
+        ingresses.size(),
+        workers.size());
+    for (Thread thread : workers) {
+      thread.start();
+    }
+    for (NodeCell cell : cells) {
+      if (cell.isSource()) {
+        cell.signal(cell.band);
+      }
+    }
+    if (cells.length == 0) {
+      completed.countDown();
+    }
+  }
+
+  private void workerLoop() {
+    boolean virtual = clock instanceof VirtualClock;
+    while (!workersStop) {
+      long now = clock.nanoTime();
+      timers.fireDue(now);
+      long next = timers.nextDue();
+      long wait;
+      if (next == Long.MAX_VALUE || virtual) {
+        wait = -1;
+      } else {
+        wait = Math.max(1, next - clock.nanoTime());
+      }
+      NodeCell cell;
+      try {
+        cell = queues.take(wait);
+      } catch (InterruptedException e) {
+        if (workersStop) {
+          return;
+        }
+        continue;
+      }
+      if (cell == null) {
+        continue;
+      }
+      try {
+        if (cell.beginActivation()) {
+          cell.activate();
+        }
+      } catch (RuntimeException | Error e) {
+        LOG.error("graph '{}': internal error while running node {}", name, cell.name, e);
+        if (e instanceof VirtualMachineError vme) {
+          throw vme;
+        }
+      } finally {
+        queues.activationDone();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ callbacks from cells
+
+  boolean isStopping() {
+    return stopping;
+  }
+
+  void deadLetter(DeadLetter deadLetter) {
+    deadLetterCount.incrementAndGet();
+    try {
+      deadLetterHandler.accept(deadLetter);
+    } catch (RuntimeException e) {
+      LOG.error("graph '{}': the dead-letter handler threw", name, e);
+    }
+  }
+
+  private static void logDeadLetter(DeadLetter d) {
+    LoggerFactory.getLogger("dev.weir.deadletters")
+        .warn(
+            "dead letter from node {} (edge {}): {} {}{}",
+            d.node(),
+            d.edgeId(),
+            d.reason(),
+            d.message(),
+            d.cause() == null ? "" : " cause: " + d.cause());
+  }
+
+  void recordTickLateness(long latenessNanos) {
+    maxTickLateness.accumulateAndGet(latenessNanos, Math::max);
+  }
+
+  /** A cell finished or stopped: its consumers lose an upstream; the graph may be complete. */
+  void cellDone(NodeCell cell) {
+    for (NodeCell.OutputPort out : cell.outputs) {
+      for (EdgeLink link : out.links) {
+        link.consumer.upstreamDone();
+      }
+    }
+    if (liveCells.decrementAndGet() == 0) {
+      completed.countDown();
+    }
+  }
+
+  /** STOP_GRAPH: stops the graph from a separate thread, so the failing worker can return. */
+  void stopByNode(String node, Throwable cause) {
+    if (stopStarted.get()) {
+      return;
+    }
+    LOG.error(
+        "graph '{}' is stopping because node {} failed (error policy STOP_GRAPH)",
+        name,
+        node,
+        cause);
+    Thread stopper = new Thread(() -> stop(config.stopGraphTimeout()), "weir-" + name + "-stopper");
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  // ------------------------------------------------------------------ RunningGraph
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> Ingress<T> ingress(String ingressName, Class<T> type) {
+    IngressGate<?> gate = ingresses.get(ingressName);
+    if (gate == null) {
+      throw new IllegalArgumentException(
+          "graph '"
+              + name
+              + "' has no ingress '"
+              + ingressName
+              + "'; declared: "
+              + ingresses.keySet()
+              + " (declare one with Graph.builder().ingress(name, \"node.port\"))");
+    }
+    Class<?> portType = linkOf(gate).edge.port().type();
+    if (!portType.isAssignableFrom(type)) {
+      throw new IllegalArgumentException(
+          "ingress '"
+              + ingressName
+              + "' feeds a port of type "
+              + portType.getName()
+              + "; "
+              + type.getName()
+              + " is not assignable to it");
+    }
+    return (Ingress<T>) gate;
+  }
+
+  private EdgeLink linkOf(IngressGate<?> gate) {
+    for (EdgeLink link : links) {
+      if (link.ingress == gate) {
+        return link;
+      }
+    }
+    throw new IllegalStateException("internal: ingress without a link");
+  }
+
+  @Override
+  public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+    return completed.await(timeout.toNanos(), TimeUnit.NANOSECONDS) || report.isDone();
+  }
+
+  @Override
+  public boolean awaitQuiescence(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (; ; ) {
+      long remaining = deadline - System.nanoTime();
+      if (!queues.awaitQuiet(Math.max(0, remaining))) {
+        return false;
+      }
+      if (timers.nextDue() > clock.nanoTime() && queues.isQuiet()) {
+        return true;
+      }
+      if (remaining <= 0) {
+        return false;
+      }
+      timers.fireDue(clock.nanoTime());
+    }
+  }
+
+  @Override
+  public GraphSnapshot snapshot() {
+    List<GraphSnapshot.NodeView> nodes = new ArrayList<>(cells.length);
+    for (NodeCell c : cells) {
+      nodes.add(
+          new GraphSnapshot.NodeView(
+              c.name,
+              c.viewState(),
+              c.blockedOnView(),
+              c.counter(NodeCounters.ACTIVATIONS),
+              c.counter(NodeCounters.MESSAGES),
+              c.counter(NodeCounters.ERRORS),
+              c.counter(NodeCounters.RESTARTS)));
+    }
+    List<GraphSnapshot.EdgeView> edges = new ArrayList<>(links.size());
+    for (EdgeLink link : links) {
+      edges.add(new GraphSnapshot.EdgeView(link.id, link.edge.stats()));
+    }
+    return new GraphSnapshot(
+        name,
+        clock.nanoTime(),
+        List.copyOf(nodes),
+        List.copyOf(edges),
+        queues.depths(),
+        events.hash(),
+        events.count(),
+        events.recent());
+  }
+
+  @Override
+  public boolean isRunning() {
+    return !report.isDone();
+  }
+
+  @Override
+  public ShutdownReport stop(Duration timeout) {
+    if (!stopStarted.compareAndSet(false, true)) {
+      return awaitReport();
+    }
+    try {
+      ShutdownReport result = shutdown(timeout);
+      report.complete(result);
+      return result;
+    } catch (RuntimeException | Error e) {
+      report.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  private ShutdownReport awaitReport() {
+    try {
+      return report.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "interrupted while waiting for graph '" + name + "' to stop", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("stopping graph '" + name + "' failed", e.getCause());
+    }
+  }
+
+  private ShutdownReport shutdown(Duration timeout) {
+    long started = clock.nanoTime();
+    long wallStart = System.nanoTime();
+    LOG.info("graph '{}' stopping (timeout {})", name, timeout);
+    stopping = true;
+    events.record(started, EventLog.Type.SHUTDOWN, -1, 0);
+    for (IngressGate<?> gate : ingresses.values()) {
+      gate.close();
+    }
+    for (NodeCell cell : cells) {
+      if (cell.isSource() || cell.inputs.length == 0) {
+        cell.signal(cell.band);
+      }
+    }
+    boolean drained;
+    try {
+      drained = completed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drained = false;
+    }
+    workersStop = true;
+    queues.close();
+    List<String> stuck =
+        joinWorkers(
+            drained ? timeout.toMillis() + STUCK_WORKER_GRACE_MILLIS : STUCK_WORKER_GRACE_MILLIS);
+    closeClockSubscription();
+
+    List<ShutdownReport.EdgeOutcome> edgeOutcomes = new ArrayList<>(links.size());
+    List<String> stopFailures = new ArrayList<>(stuck);
+    if (stuck.isEmpty()) {
+      for (NodeCell cell : cells) {
+        cell.deadLetterOutbox(DeadLetter.Reason.SHUTDOWN_UNDELIVERED, null);
+      }
+      for (EdgeLink link : links) {
+        link.undeliveredAtShutdown +=
+            link.edge.discardAll(
+                m ->
+                    deadLetter(
+                        new DeadLetter(
+                            m,
+                            link.consumer.name,
+                            link.id,
+                            DeadLetter.Reason.SHUTDOWN_UNDELIVERED,
+                            null)));
+      }
+      for (int i = cells.length - 1; i >= 0; i--) {
+        NodeCell cell = cells[i];
+        if (cell.viewState() != NodeState.FAILED) {
+          Throwable failure = cell.callOnStop();
+          if (failure != null) {
+            stopFailures.add(cell.name + ": " + failure);
+          }
+        }
+        cell.markStopped();
+      }
+    }
+    for (EdgeLink link : links) {
+      EdgeStats s = link.edge.stats();
+      edgeOutcomes.add(
+          new ShutdownReport.EdgeOutcome(
+              link.id,
+              s.delivered(),
+              s.dropped() + s.evicted() + s.coalesced(),
+              link.undeliveredAtShutdown));
+    }
+    List<ShutdownReport.NodeOutcome> nodeOutcomes = new ArrayList<>(cells.length);
+    for (NodeCell cell : cells) {
+      nodeOutcomes.add(new ShutdownReport.NodeOutcome(cell.name, cell.viewState()));
+    }
+    Duration elapsed =
+        Duration.ofNanos(
+            clock instanceof VirtualClock
+                ? System.nanoTime() - wallStart
+                : clock.nanoTime() - started);
+    ShutdownReport result =
+        new ShutdownReport(
+            name,
+            !drained,
+            elapsed,
+            List.copyOf(edgeOutcomes),
+            List.copyOf(nodeOutcomes),
+            deadLetterCount.get(),
+            List.copyOf(stopFailures));
+    LOG.info(
+        "graph '{}' stopped{} in {} ms; {} undelivered, {} dead letters",
+        name,
+        drained ? "" : " after its drain TIMED OUT",
+        elapsed.toMillis(),
+        result.undelivered(),
+        result.deadLetters());
+    return result;
+  }
+
+  /** Joins the workers; returns a description of any still running (stuck in a hook). */
+  private List<String> joinWorkers(long waitMillis) {
+    List<String> stuck = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    for (Thread worker : workers) {
+      if (worker == Thread.currentThread()) {
+        continue;
+      }
+      try {
+        worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (worker.isAlive()) {
+        stuck.add(
+            "worker "
+                + worker.getName()
+                + " is still inside a node hook; onStop and the final"
+                + " drain were skipped to keep nodes single-threaded");
+      }
+    }
+    return stuck;
+  }
+
+  private void closeClockSubscription() {
+    AutoCloseable subscription = clockSubscription;
+    if (subscription != null) {
+      try {
+        subscription.close();
+      } catch (Exception e) {
+        LOG.debug("closing the clock subscription failed", e);
+      }
+    }
+  }
+
+  long deadLetters() {
+    return deadLetterCount.get();
+  }
+
+  long maxTickLatenessNanos() {
+    return maxTickLateness.get();
+  }
+}

@@ -1,0 +1,145 @@
+package dev.weir.scheduler.internal;
+
+import dev.weir.core.Clock;
+import dev.weir.core.Headers;
+import dev.weir.core.Message;
+import dev.weir.core.OfferResult;
+import dev.weir.core.OfferStatus;
+import dev.weir.core.Plane;
+import dev.weir.core.TraceIds;
+import dev.weir.scheduler.Ingress;
+import dev.weir.scheduler.Priority;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/*
+ * Concurrency: application threads are the producers of the ingress edge. They take turns through
+ * `lock`, which makes them one producer at a time for the SPSC edge and orders each thread's writes
+ * before the message becomes visible to the consumer (lock release, then the edge's release store).
+ *
+ * put() waits on `room` while the edge is full. A waiting putter sets the link's producerWaiting
+ * flag and re-offers before it waits (the producer half of EdgeLink's protocol); the consumer, when
+ * it sees the flag, calls roomAvailable(), which signals under the same lock, so the signal cannot
+ * fall between a putter's re-offer and its wait.
+ */
+
+/**
+ * Not API: the {@link Ingress} of a running graph.
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+final class IngressGate<T> implements Ingress<T> {
+
+  private final String name;
+  private final EdgeLink link;
+  private final Clock clock;
+  private final TraceIds traceIds;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition room = lock.newCondition();
+  private boolean closed;
+
+  IngressGate(String name, EdgeLink link, Clock clock, long seed) {
+    this.name = name;
+    this.link = link;
+    this.clock = clock;
+    this.traceIds = TraceIds.seeded(seed);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public OfferResult offer(T payload) {
+    return offer(payload, Plane.DATA);
+  }
+
+  @Override
+  public OfferResult offerControl(T payload) {
+    return offer(payload, Plane.CONTROL);
+  }
+
+  private OfferResult offer(T payload, Plane plane) {
+    Objects.requireNonNull(payload, "payload must not be null");
+    OfferResult result;
+    lock.lock();
+    try {
+      if (closed) {
+        link.edge.offer(Message.create(payload, Headers.empty(), 0, clock.nanoTime(), plane));
+        return OfferResult.closed("ingress '" + name + "' is closed: the graph is shutting down");
+      }
+      Message<T> message =
+          Message.create(payload, Headers.empty(), traceIds.next(), clock.nanoTime(), plane);
+      result = link.edge.offer(message);
+      if (plane == Plane.CONTROL && result.isEnqueued()) {
+        link.consumer.pendingControl.incrementAndGet();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (result.isEnqueued() || result.status() == OfferStatus.COALESCED) {
+      link.consumer.signal(
+          plane == Plane.CONTROL ? Priority.CONTROL.ordinal() : link.consumer.band);
+    }
+    return result;
+  }
+
+  @Override
+  public OfferResult put(T payload, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    OfferResult result = offer(payload);
+    while (result.status() == OfferStatus.BLOCKED) {
+      lock.lock();
+      try {
+        link.setProducerWaitingVolatile();
+        result = offer(payload);
+        if (result.status() != OfferStatus.BLOCKED) {
+          return result;
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          return result;
+        }
+        room.awaitNanos(remaining);
+      } finally {
+        lock.unlock();
+      }
+      result = offer(payload);
+    }
+    return result;
+  }
+
+  /** Called by the consumer side when it made room while putters wait. */
+  void roomAvailable() {
+    lock.lock();
+    try {
+      room.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Closes the ingress: later offers return CLOSED; waiting putters return. */
+  void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      link.edge.close();
+      room.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    link.consumer.upstreamDone();
+  }
+
+  @Override
+  public String toString() {
+    return "Ingress[" + name + " -> " + link.id + ']';
+  }
+}

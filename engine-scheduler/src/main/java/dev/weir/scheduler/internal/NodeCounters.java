@@ -1,0 +1,45 @@
+package dev.weir.scheduler.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A node's counters. Each counter has one writer at a time: the running activation (ordered between
+ * activations by the ready-queue hand-over), or for missed ticks the tick timetable's lock. Writers
+ * store with opaque mode, readers (snapshots, metrics) load with opaque mode: no read-modify-write
+ * instruction on the hot path, no torn reads.
+ *
+ * <p>Thread-safety: as above.
+ */
+final class NodeCounters {
+
+  static final int ACTIVATIONS = 0;
+  static final int MESSAGES = 1;
+  static final int ERRORS = 2;
+  static final int RESTARTS = 3;
+  static final int UNROUTED = 4;
+  static final int MISSED_TICKS = 5;
+  static final int BUSY_NANOS = 6;
+  private static final int COUNT = 7;
+
+  private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+
+  private final long[] values = new long[COUNT];
+
+  void increment(int counter) {
+    add(counter, 1);
+  }
+
+  void add(int counter, long delta) {
+    LONGS.setOpaque(values, counter, (long) LONGS.getOpaque(values, counter) + delta);
+  }
+
+  /** The tick timetable's writer: serialized by its lock, not by the activation. */
+  void addFromTimer(int counter, long delta) {
+    add(counter, delta);
+  }
+
+  long read(int counter) {
+    return (long) LONGS.getOpaque(values, counter);
+  }
+}
