@@ -19,6 +19,7 @@ import dev.weir.scheduler.NodeState;
 import dev.weir.scheduler.RunningGraph;
 import dev.weir.scheduler.ShutdownReport;
 import dev.weir.scheduler.VirtualClock;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +54,7 @@ public final class GraphRuntime implements RunningGraph {
   private final RuntimeConfig config;
   private final Clock clock;
   final ReadyQueues queues;
+  final RuntimeMetrics metrics;
   final EventLog events;
   final TickTimers timers = new TickTimers();
   private final NodeCell[] cells;
@@ -74,7 +76,12 @@ public final class GraphRuntime implements RunningGraph {
     this.name = graph.name();
     this.config = config;
     this.clock = config.clock();
-    this.queues = new ReadyQueues(config.weights(), config.seed(), config.pickPerturbation());
+    MeterRegistry registry = config.registry();
+    MicrometerRuntimeMetrics micrometer =
+        registry == null ? null : new MicrometerRuntimeMetrics(registry, clock, name);
+    this.metrics = micrometer == null ? RuntimeMetrics.DISABLED : micrometer;
+    this.queues =
+        new ReadyQueues(config.weights(), config.seed(), config.pickPerturbation(), metrics);
     List<String> order = graph.topologicalOrder();
     this.cells = new NodeCell[order.size()];
     Map<String, NodeCell> byName = new HashMap<>();
@@ -94,6 +101,13 @@ public final class GraphRuntime implements RunningGraph {
         config.deadLetters() != null ? config.deadLetters() : GraphRuntime::logDeadLetter;
     wire(graph, byName);
     this.liveCells = new AtomicInteger(cells.length);
+    if (micrometer != null) {
+      links.forEach(link -> micrometer.bindEdge(link.edge));
+      for (NodeCell cell : cells) {
+        micrometer.bindNode(cell);
+      }
+      micrometer.bindScheduler(queues, this);
+    }
   }
 
   private static void requireNode(Map<String, NodeCell> byName, String node, String setting) {
@@ -303,6 +317,7 @@ public final class GraphRuntime implements RunningGraph {
   }
 
   void recordTickLateness(long latenessNanos) {
+    metrics.tickLateness(latenessNanos);
     maxTickLateness.accumulateAndGet(latenessNanos, Math::max);
   }
 
@@ -488,6 +503,7 @@ public final class GraphRuntime implements RunningGraph {
         joinWorkers(
             drained ? timeout.toMillis() + STUCK_WORKER_GRACE_MILLIS : STUCK_WORKER_GRACE_MILLIS);
     closeClockSubscription();
+    metrics.close();
 
     List<ShutdownReport.EdgeOutcome> edgeOutcomes = new ArrayList<>(links.size());
     List<String> stopFailures = new ArrayList<>(stuck);

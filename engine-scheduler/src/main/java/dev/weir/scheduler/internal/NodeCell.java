@@ -104,6 +104,9 @@ final class NodeCell implements NodeContext {
   /** Guarded by the ReadyQueues lock. */
   int queuedBand;
 
+  /** Guarded by the ReadyQueues lock: when the cell was queued (0 unless metrics are on). */
+  long queuedAt;
+
   private volatile @Nullable NodeState lifecycle;
   private volatile @Nullable String blockedOn;
   private volatile boolean tickPending;
@@ -195,6 +198,12 @@ final class NodeCell implements NodeContext {
 
   /** Worker: runs one activation. Precondition: {@link #beginActivation()} returned true. */
   void activate() {
+    long started = runtime.metrics.now();
+    activateBody();
+    runtime.metrics.busySince(this, started);
+  }
+
+  private void activateBody() {
     counters.increment(NodeCounters.ACTIVATIONS);
     if (isTerminated()) {
       if (lifecycle != NodeState.FINISHED) {
@@ -223,6 +232,7 @@ final class NodeCell implements NodeContext {
       }
       if (message.isControl()) {
         pendingControl.decrementAndGet();
+        runtime.metrics.controlDeliveredSince(message.timestampNanos());
       }
       if (from.producerWaitingOpaque() && from.claimProducerWaiting()) {
         from.wakeProducer();
@@ -799,6 +809,11 @@ final class NodeCell implements NodeContext {
 
   @Nullable String blockedOnView() {
     return blockedOn;
+  }
+
+  /** The activation's thread, via the metrics hook. */
+  void addBusyNanos(long nanos) {
+    counters.add(NodeCounters.BUSY_NANOS, nanos);
   }
 
   long counter(int which) {

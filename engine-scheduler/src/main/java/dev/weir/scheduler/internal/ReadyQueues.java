@@ -40,13 +40,16 @@ final class ReadyQueues {
   private final WeightedBandSelector selector;
   private final SplittableRandom random;
   private final double perturbation;
+  private final RuntimeMetrics metrics;
   private int nonEmpty;
   private int running;
   private int waitingWorkers;
   private boolean closed;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  ReadyQueues(EnumMap<Priority, Integer> weights, long seed, double perturbation) {
+  ReadyQueues(
+      EnumMap<Priority, Integer> weights, long seed, double perturbation, RuntimeMetrics metrics) {
+    this.metrics = metrics;
     this.bands = new ArrayDeque[WeightedBandSelector.BANDS];
     for (int i = 0; i < bands.length; i++) {
       bands[i] = new ArrayDeque<>();
@@ -62,6 +65,9 @@ final class ReadyQueues {
     try {
       if (cell.inQueue && cell.queuedBand <= band) {
         return;
+      }
+      if (!cell.inQueue) {
+        cell.queuedAt = metrics.now();
       }
       cell.inQueue = true;
       cell.queuedBand = band;
@@ -130,6 +136,7 @@ final class ReadyQueues {
       }
       if (cell != null && cell.inQueue && cell.queuedBand == band) {
         cell.inQueue = false;
+        metrics.queueWaitSince(cell.queuedAt);
         return cell;
       }
       // a stale entry left behind by a lift: skip it

@@ -1,0 +1,104 @@
+package dev.weir.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.core.EdgeSpec;
+import dev.weir.core.Graph;
+import dev.weir.core.Nodes;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The documented meters exist with the documented tags and read the engine's counters. */
+class MetricsTest {
+
+  private static Graph pipeline(AtomicLong sum) {
+    return Graph.builder("metered")
+        .add("numbers", Nodes.range(0, 10_000))
+        .add("double", Nodes.map(Long.class, Long.class, x -> x * 2))
+        .add("sum", Nodes.sink(Long.class, sum::addAndGet))
+        .connect("numbers.out", "double.in", EdgeSpec.blocking(16))
+        .connect("double.out", "sum.in", EdgeSpec.blocking(16))
+        .build();
+  }
+
+  @Test
+  void meterRegistry_whenGiven_exposesEdgeNodeAndSchedulerMeters() throws Exception {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    RunningGraph running =
+        Scheduler.builder().meterRegistry(registry).build().start(pipeline(new AtomicLong()));
+    try {
+      assertThat(running.awaitCompletion(Duration.ofSeconds(30))).isTrue();
+
+      assertThat(
+              registry
+                  .get("weir.edge.delivered")
+                  .tags("graph", "metered", "edge", "double.out->sum.in")
+                  .functionCounter()
+                  .count())
+          .isEqualTo(10_000);
+      assertThat(
+              registry
+                  .get("weir.edge.offers")
+                  .tags("edge", "numbers.out->double.in", "result", "accepted")
+                  .functionCounter()
+                  .count())
+          .isEqualTo(10_000);
+      assertThat(
+              registry
+                  .get("weir.edge.high.water.mark")
+                  .tags("edge", "double.out->sum.in")
+                  .gauge()
+                  .value())
+          .isBetween(1.0, 16.0);
+      assertThat(registry.get("weir.edge.depth").tags("edge", "double.out->sum.in").gauge().value())
+          .isZero();
+      assertThat(registry.get("weir.node.messages").tags("node", "sum").functionCounter().count())
+          .isEqualTo(10_000);
+      assertThat(
+              registry
+                  .get("weir.node.activations")
+                  .tags("node", "numbers")
+                  .functionCounter()
+                  .count())
+          .isPositive();
+      assertThat(
+              registry.get("weir.node.busy.time").tags("node", "double").functionCounter().count())
+          .isPositive();
+      assertThat(registry.get("weir.node.errors").tags("node", "double").functionCounter().count())
+          .isZero();
+      assertThat(registry.get("weir.scheduler.ready.depth").tags("band", "control").gauge())
+          .isNotNull();
+      assertThat(registry.get("weir.scheduler.loop.latency").timer().count()).isPositive();
+      assertThat(registry.get("weir.graph.dead.letters").functionCounter().count()).isZero();
+    } finally {
+      running.stop(Duration.ofSeconds(5));
+    }
+    assertThat(registry.find("weir.edge.delivered").meters())
+        .as("meters are removed when the graph stops")
+        .isEmpty();
+  }
+
+  @Test
+  void controlLatency_isRecordedPerControlMessage() throws Exception {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    Graph graph =
+        Graph.builder("control")
+            .add("sink", Nodes.sink(String.class, s -> {}))
+            .ingress("in", "sink.in")
+            .build();
+    RunningGraph running = Scheduler.builder().meterRegistry(registry).build().start(graph);
+    try {
+      Ingress<String> in = running.ingress("in", String.class);
+      for (int i = 0; i < 5; i++) {
+        assertThat(in.offerControl("c" + i).isEnqueued()).isTrue();
+      }
+      assertThat(running.awaitQuiescence(Duration.ofSeconds(10))).isTrue();
+      assertThat(registry.get("weir.scheduler.control.latency").timer().count()).isEqualTo(5);
+    } finally {
+      running.stop(Duration.ofSeconds(5));
+    }
+  }
+}
