@@ -116,6 +116,7 @@ final class NodeCell implements NodeContext {
   private final List<EdgeLink> blockedLinks = new ArrayList<>(2);
   private final ArrayDeque<Long> restartTimes = new ArrayDeque<>();
   private int roundRobin;
+  private @Nullable EdgeLink polledFrom;
   private boolean blocked;
   private boolean sourceDone;
   private boolean finishCalled;
@@ -222,13 +223,10 @@ final class NodeCell implements NodeContext {
       invoke(HOOK_TICK, null, null);
     }
     while (!blocked && processed < batchLimit && !isTerminated()) {
-      EdgeLink from = nextInputLink();
-      if (from == null) {
+      Message<?> message = pollNextInput();
+      EdgeLink from = polledFrom;
+      if (message == null || from == null) {
         break;
-      }
-      Message<?> message = from.edge.poll();
-      if (message == null) {
-        continue;
       }
       if (message.isControl()) {
         pendingControl.decrementAndGet();
@@ -276,27 +274,35 @@ final class NodeCell implements NodeContext {
     return !blocked;
   }
 
-  /** Round robin over inputs; a pending CONTROL message is looked for first. */
-  private @Nullable EdgeLink nextInputLink() {
+  /**
+   * Takes the next input message: a pending CONTROL message first (from whichever input holds one),
+   * else round robin over the inputs, one message per input per turn. Sets {@link #polledFrom}.
+   */
+  private @Nullable Message<?> pollNextInput() {
     EdgeLink[] in = inputs;
     int n = in.length;
-    if (n == 0) {
-      return null;
-    }
     if (pendingControl.get() > 0) {
       for (EdgeLink link : in) {
         if (link.edge.controlDepth() > 0) {
-          return link;
+          Message<?> m = link.edge.poll();
+          if (m != null) {
+            polledFrom = link;
+            return m;
+          }
         }
       }
     }
     for (int i = 0; i < n; i++) {
-      EdgeLink link = in[(roundRobin + i) % n];
-      if (!link.edge.isEmpty()) {
-        roundRobin = (roundRobin + i + 1) % n;
-        return link;
+      int at = roundRobin + i < n ? roundRobin + i : roundRobin + i - n;
+      EdgeLink link = in[at];
+      Message<?> m = link.edge.poll();
+      if (m != null) {
+        roundRobin = at + 1 < n ? at + 1 : 0;
+        polledFrom = link;
+        return m;
       }
     }
+    polledFrom = null;
     return null;
   }
 
