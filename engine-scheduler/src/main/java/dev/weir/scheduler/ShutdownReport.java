@@ -34,7 +34,9 @@ public record ShutdownReport(
    * @param id the edge id
    * @param delivered messages handed to the consumer over the whole run
    * @param discarded messages removed by policy: dropped, evicted or coalesced
-   * @param undelivered messages still queued or parked when the run ended, dead-lettered
+   * @param undelivered messages left undelivered and dead-lettered: still queued or parked when the
+   *     run ended, or discarded because their consumer (or producer) stopped by its error policy;
+   *     for a consumer stuck in a hook after a timeout, what its edge still holds
    */
   public record EdgeOutcome(String id, long delivered, long discarded, long undelivered) {}
 

@@ -6,6 +6,7 @@ import dev.weir.core.PortSpec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /*
@@ -53,6 +54,9 @@ final class EdgeLink {
 
   final NodeCell consumer;
 
+  /** Whether the edge closes a feedback loop: it does not hold its consumer's finish back. */
+  final boolean feedback;
+
   /** The consumer's declared port instance, passed to {@code onMessage}. */
   final PortSpec<?> consumerPort;
 
@@ -62,21 +66,38 @@ final class EdgeLink {
   /** Producer-owned: what was offered included a CONTROL message. */
   boolean touchedControl;
 
-  /** Written at shutdown by the stopping thread after the workers ended. */
-  long undeliveredAtShutdown;
+  /**
+   * Messages dead-lettered undelivered on this edge: its consumer or producer stopped, or a
+   * shutdown timed out. Written by either side, rarely.
+   */
+  final AtomicLong undelivered = new AtomicLong();
 
-  /** Producer-owned outbox: messages the edge refused (BLOCKED), oldest first. */
+  /** Producer-owned outbox: DATA messages the edge refused (BLOCKED), oldest first. */
   final ArrayDeque<Message<?>> parked = new ArrayDeque<>();
+
+  /** Producer-owned outbox for CONTROL messages: flushed before {@link #parked}. */
+  final ArrayDeque<Message<?>> parkedControl = new ArrayDeque<>();
 
   @SuppressWarnings("unused") // accessed through PRODUCER_WAITING
   private volatile boolean producerWaiting;
 
-  EdgeLink(Edge<?> edge, @Nullable NodeCell producer, NodeCell consumer, PortSpec<?> consumerPort) {
+  EdgeLink(
+      Edge<?> edge,
+      @Nullable NodeCell producer,
+      NodeCell consumer,
+      PortSpec<?> consumerPort,
+      boolean feedback) {
     this.edge = edge;
+    this.feedback = feedback;
     this.id = edge.id();
     this.producer = producer;
     this.consumer = consumer;
     this.consumerPort = consumerPort;
+  }
+
+  /** The producer's outbox for a message's plane. */
+  ArrayDeque<Message<?>> parkedFor(Message<?> message) {
+    return message.isControl() ? parkedControl : parked;
   }
 
   /** Producer side: announce that the producer waits for room; follow with a re-check. */

@@ -127,7 +127,7 @@ public final class GraphRuntime implements RunningGraph {
     Map<NodeCell, List<EdgeLink>> inputsOf = new HashMap<>();
     for (GraphIngress gi : graph.ingresses()) {
       NodeCell consumer = cellNamed(byName, gi.target());
-      EdgeLink link = newLink(gi.id(), gi.input(), gi.spec(), null, consumer);
+      EdgeLink link = newLink(gi.id(), gi.input(), gi.spec(), null, consumer, false);
       IngressGate<?> gate =
           new IngressGate<>(
               gi.name(), link, clock, TraceIds.derive(config.seed(), -1 - ingresses.size()));
@@ -139,7 +139,7 @@ public final class GraphRuntime implements RunningGraph {
     for (GraphEdge ge : graph.edges()) {
       NodeCell producer = cellNamed(byName, ge.producer());
       NodeCell consumer = cellNamed(byName, ge.consumer());
-      EdgeLink link = newLink(ge.id(), ge.input(), ge.spec(), producer, consumer);
+      EdgeLink link = newLink(ge.id(), ge.input(), ge.spec(), producer, consumer, ge.isFeedback());
       inputsOf.computeIfAbsent(consumer, c -> new ArrayList<>()).add(link);
       outputsOf
           .computeIfAbsent(producer, c -> new HashMap<>())
@@ -149,7 +149,8 @@ public final class GraphRuntime implements RunningGraph {
     for (NodeCell cell : cells) {
       List<EdgeLink> in = inputsOf.getOrDefault(cell, List.of());
       cell.inputs = in.toArray(new EdgeLink[0]);
-      cell.openUpstreams.set(in.size());
+      // Feedback edges do not hold a finish back, or a loop's nodes would wait for each other.
+      cell.openUpstreams.set((int) in.stream().filter(link -> !link.feedback).count());
       Map<String, List<EdgeLink>> outs = outputsOf.getOrDefault(cell, Map.of());
       for (NodeCell.OutputPort out : cell.outputs) {
         out.links = outs.getOrDefault(out.spec.name(), List.of()).toArray(new EdgeLink[0]);
@@ -162,9 +163,14 @@ public final class GraphRuntime implements RunningGraph {
    * (Graph keeps them), which is what {@code onMessage} receives.
    */
   private EdgeLink newLink(
-      String id, PortSpec<?> input, EdgeSpec spec, @Nullable NodeCell producer, NodeCell consumer) {
+      String id,
+      PortSpec<?> input,
+      EdgeSpec spec,
+      @Nullable NodeCell producer,
+      NodeCell consumer,
+      boolean feedback) {
     Edge<?> edge = Edge.create(id, input, spec);
-    EdgeLink link = new EdgeLink(edge, producer, consumer, input);
+    EdgeLink link = new EdgeLink(edge, producer, consumer, input, feedback);
     links.add(link);
     return link;
   }
@@ -181,6 +187,9 @@ public final class GraphRuntime implements RunningGraph {
   public static RunningGraph start(Graph graph, RuntimeConfig config) {
     GraphRuntime runtime = new GraphRuntime(graph, config);
     runtime.startNodes();
+    for (NodeCell cell : runtime.cells) {
+      cell.afterStart();
+    }
     runtime.startWorkers();
     return runtime;
   }
@@ -254,6 +263,7 @@ public final class GraphRuntime implements RunningGraph {
   private void workerLoop() {
     boolean virtual = clock instanceof VirtualClock;
     while (!workersStop) {
+      long generation = queues.wakeGeneration();
       long now = clock.nanoTime();
       timers.fireDue(now);
       long next = timers.nextDue();
@@ -265,7 +275,7 @@ public final class GraphRuntime implements RunningGraph {
       }
       NodeCell cell;
       try {
-        cell = queues.take(wait);
+        cell = queues.take(wait, generation);
       } catch (InterruptedException e) {
         if (workersStop) {
           return;
@@ -300,7 +310,10 @@ public final class GraphRuntime implements RunningGraph {
     deadLetterCount.incrementAndGet();
     try {
       deadLetterHandler.accept(deadLetter);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      if (Failures.isFatal(e)) {
+        throw (Error) e;
+      }
       LOG.error("graph '{}': the dead-letter handler threw", name, e);
     }
   }
@@ -325,7 +338,9 @@ public final class GraphRuntime implements RunningGraph {
   void cellDone(NodeCell cell) {
     for (NodeCell.OutputPort out : cell.outputs) {
       for (EdgeLink link : out.links) {
-        link.consumer.upstreamDone();
+        if (!link.feedback) {
+          link.consumer.upstreamDone();
+        }
       }
     }
     if (liveCells.decrementAndGet() == 0) {
@@ -505,14 +520,29 @@ public final class GraphRuntime implements RunningGraph {
     closeClockSubscription();
     metrics.close();
 
-    List<ShutdownReport.EdgeOutcome> edgeOutcomes = new ArrayList<>(links.size());
     List<String> stopFailures = new ArrayList<>(stuck);
-    if (stuck.isEmpty()) {
-      for (NodeCell cell : cells) {
+    // Claim every cell as if for an activation: this thread then owns its hooks, its outbox and
+    // the consumer side of its inputs (the CAS orders everything its last activation wrote before
+    // what we do). A cell we cannot claim is still inside a hook on a stuck worker: we leave it
+    // and its inputs alone, so a node never runs on two threads, and report it.
+    boolean[] claimed = new boolean[cells.length];
+    for (NodeCell cell : cells) {
+      claimed[cell.index] = cell.claimForShutdown();
+      if (!claimed[cell.index]) {
+        stopFailures.add(
+            cell.name
+                + ": still running a hook after the drain timeout; its onStop was skipped"
+                + " and what its inputs hold was left in place");
+      }
+    }
+    for (NodeCell cell : cells) {
+      if (claimed[cell.index]) {
         cell.deadLetterOutbox(DeadLetter.Reason.SHUTDOWN_UNDELIVERED, null);
       }
-      for (EdgeLink link : links) {
-        link.undeliveredAtShutdown +=
+    }
+    for (EdgeLink link : links) {
+      if (claimed[link.consumer.index]) {
+        link.undelivered.addAndGet(
             link.edge.discardAll(
                 m ->
                     deadLetter(
@@ -521,19 +551,22 @@ public final class GraphRuntime implements RunningGraph {
                             link.consumer.name,
                             link.id,
                             DeadLetter.Reason.SHUTDOWN_UNDELIVERED,
-                            null)));
-      }
-      for (int i = cells.length - 1; i >= 0; i--) {
-        NodeCell cell = cells[i];
-        if (cell.viewState() != NodeState.FAILED) {
-          Throwable failure = cell.callOnStop();
-          if (failure != null) {
-            stopFailures.add(cell.name + ": " + failure);
-          }
-        }
-        cell.markStopped();
+                            null))));
+      } else {
+        link.undelivered.addAndGet(link.edge.depth() + link.edge.controlDepth());
       }
     }
+    for (int i = cells.length - 1; i >= 0; i--) {
+      NodeCell cell = cells[i];
+      if (claimed[i] && cell.viewState() != NodeState.FAILED) {
+        Throwable failure = cell.callOnStop();
+        if (failure != null) {
+          stopFailures.add(cell.name + ": onStop threw " + failure);
+        }
+      }
+      cell.markStopped();
+    }
+    List<ShutdownReport.EdgeOutcome> edgeOutcomes = new ArrayList<>(links.size());
     for (EdgeLink link : links) {
       EdgeStats s = link.edge.stats();
       edgeOutcomes.add(
@@ -541,7 +574,7 @@ public final class GraphRuntime implements RunningGraph {
               link.id,
               s.delivered(),
               s.dropped() + s.evicted() + s.coalesced(),
-              link.undeliveredAtShutdown));
+              link.undelivered.get()));
     }
     List<ShutdownReport.NodeOutcome> nodeOutcomes = new ArrayList<>(cells.length);
     for (NodeCell cell : cells) {

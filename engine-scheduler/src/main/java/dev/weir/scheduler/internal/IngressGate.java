@@ -73,9 +73,13 @@ final class IngressGate<T> implements Ingress<T> {
       }
       Message<T> message =
           Message.create(payload, Headers.empty(), traceIds.next(), clock.nanoTime(), plane);
-      result = link.edge.offer(message);
-      if (plane == Plane.CONTROL && result.isEnqueued()) {
+      if (plane == Plane.CONTROL) {
+        // Count before the offer (see NodeCell.offer): undone if it was not enqueued.
         link.consumer.pendingControl.incrementAndGet();
+      }
+      result = link.edge.offer(message);
+      if (plane == Plane.CONTROL && !result.isEnqueued()) {
+        link.consumer.pendingControl.decrementAndGet();
       }
     } finally {
       lock.unlock();

@@ -21,6 +21,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * Fields below "activation-owned" are touched only by the running activation; successive
  * activations are ordered by the ReadyQueues lock (push/poll) and by the CAS on `state`.
  *
- * Invariants: blocked == !blockedLinks.isEmpty() == (some link's `parked` outbox is non-empty).
+ * Invariants: blocked == !blockedLinks.isEmpty() == (some link's outbox, `parked` or
+ * `parkedControl`, is non-empty).
  * A blocked cell processes no input and no tick; it only retries its outbox.
  */
 
@@ -109,13 +111,15 @@ final class NodeCell implements NodeContext {
 
   private volatile @Nullable NodeState lifecycle;
   private volatile @Nullable String blockedOn;
-  private volatile boolean tickPending;
+  private final AtomicBoolean tickPending = new AtomicBoolean();
   private final NodeCounters counters = new NodeCounters();
 
   // --- activation-owned ---
   private final List<EdgeLink> blockedLinks = new ArrayList<>(2);
   private final ArrayDeque<Long> restartTimes = new ArrayDeque<>();
   private int roundRobin;
+  private long emitted;
+  private boolean pulledNothing;
   private @Nullable EdgeLink polledFrom;
   private boolean blocked;
   private boolean sourceDone;
@@ -161,7 +165,9 @@ final class NodeCell implements NodeContext {
     }
     int prev = (int) STATE.getAndBitwiseOr(this, PENDING);
     if ((prev & (SCHEDULED | RUNNING)) == 0) {
-      if (STATE.compareAndSet(this, PENDING, SCHEDULED)) {
+      if (STATE.compareAndSet(this, PENDING, SCHEDULED) || atBand < band) {
+        // Either we queue it, or another signaller did (maybe at a less urgent band): lift it.
+        // A push for a cell that started running meanwhile only adds a declined activation.
         runtime.queues.push(this, atBand);
       }
     } else if ((prev & SCHEDULED) != 0 && atBand < band) {
@@ -200,25 +206,49 @@ final class NodeCell implements NodeContext {
   /** Worker: runs one activation. Precondition: {@link #beginActivation()} returned true. */
   void activate() {
     long started = runtime.metrics.now();
-    activateBody();
+    boolean again;
+    try {
+      again = activateBody();
+    } catch (Throwable escaped) {
+      // An Error from the engine itself or a dead-letter handler: the activation's state can no
+      // longer be trusted. Stop the node so the graph keeps running, then release the cell.
+      crash(escaped);
+      again = false;
+      if (Failures.isFatal(escaped)) {
+        runtime.metrics.busySince(this, started);
+        endActivation(false);
+        throw escaped;
+      }
+    }
+    // Record before the hand-over: the next activation may run on another worker at once.
     runtime.metrics.busySince(this, started);
+    endActivation(again);
   }
 
-  private void activateBody() {
+  private void crash(Throwable escaped) {
+    try {
+      log.error("node {}: an error escaped its activation; stopping the node", name, escaped);
+      stopByPolicy("an error escaped its activation", escaped);
+    } catch (Throwable secondary) {
+      escaped.addSuppressed(secondary);
+      lifecycle = NodeState.FAILED;
+    }
+  }
+
+  /** Returns whether the cell should run again right away. */
+  private boolean activateBody() {
     counters.increment(NodeCounters.ACTIVATIONS);
     if (isTerminated()) {
       if (lifecycle != NodeState.FINISHED) {
         discardInputs(DeadLetter.Reason.CONSUMER_STOPPED);
       }
-      endActivation(false);
-      return;
+      return false;
     }
     int processed = 0;
     if (blocked) {
       flushOutbox();
     }
-    if (!blocked && tickPending) {
-      tickPending = false;
+    if (!blocked && tickPending.getAndSet(false)) {
       runtime.events.record(clock.nanoTime(), EventLog.Type.TICK, index, 0);
       invoke(HOOK_TICK, null, null);
     }
@@ -250,20 +280,29 @@ final class NodeCell implements NodeContext {
     if (!isTerminated()) {
       maybeFinish();
     }
-    signalTouchedConsumers();
+    // waitForRoom may flush parked messages, so consumers are signalled after it: a message
+    // accepted by that last flush must not sit in an edge whose consumer nobody woke.
     again |= waitForRoom();
+    signalTouchedConsumers();
     wakeWaitingProducers();
     runtime.events.record(clock.nanoTime(), EventLog.Type.ACTIVATE, index, processed);
-    endActivation(again && !isTerminated());
+    return again && !isTerminated();
   }
 
+  /**
+   * Pulls the source once. Returns whether to run again right away: only if it emitted and is not
+   * blocked. A pull that emits nothing (e.g. the source respected a full output's demand) waits for
+   * its consumers' progress (waitForRoom) or its next tick, instead of spinning.
+   */
   private boolean pull() {
+    long before = emitted;
     boolean more;
     try {
       more = ((SourceNode) node).pull(this);
-    } catch (VirtualMachineError fatal) {
-      throw fatal;
     } catch (Throwable t) {
+      if (Failures.isFatal(t)) {
+        throw (Error) t;
+      }
       onFailure("pull", null, null, t);
       more = true;
     }
@@ -271,7 +310,8 @@ final class NodeCell implements NodeContext {
       sourceDone = true;
       return false;
     }
-    return !blocked;
+    pulledNothing = emitted == before;
+    return !blocked && !pulledNothing;
   }
 
   /**
@@ -315,11 +355,13 @@ final class NodeCell implements NodeContext {
       for (EdgeLink link : blockedLinks) {
         link.setProducerWaitingVolatile();
       }
+      // Store-load: the flags must be visible before we look at the consumers' heads again.
+      VarHandle.fullFence();
       flushOutbox();
       return !blocked;
     }
     if (source && !sourceDone && !isTerminated() && !runtime.isStopping()) {
-      if (hasDemand()) {
+      if (!pulledNothing && hasDemand()) {
         return true;
       }
       for (OutputPort out : outputs) {
@@ -327,7 +369,10 @@ final class NodeCell implements NodeContext {
           link.setProducerWaitingVolatile();
         }
       }
-      return hasDemand();
+      VarHandle.fullFence();
+      // A source that emitted nothing although it had demand would spin if re-run now; it waits
+      // for any consumer to make progress (or for its next tick) instead.
+      return !pulledNothing && hasDemand();
     }
     return false;
   }
@@ -422,9 +467,10 @@ final class NodeCell implements NodeContext {
         case HOOK_TICK -> node.onTick(this);
         default -> node.onFinish(this);
       }
-    } catch (VirtualMachineError fatal) {
-      throw fatal;
     } catch (Throwable t) {
+      if (Failures.isFatal(t)) {
+        throw (Error) t;
+      }
       onFailure(HOOK_NAMES[hook], from, message, t);
     }
   }
@@ -496,9 +542,10 @@ final class NodeCell implements NodeContext {
     callOnStop();
     try {
       node.onStart(this);
-    } catch (VirtualMachineError fatal) {
-      throw fatal;
     } catch (Throwable t) {
+      if (Failures.isFatal(t)) {
+        throw (Error) t;
+      }
       counters.increment(NodeCounters.ERRORS);
       log.error("node {} failed in onStart while restarting; stopping it", name, t);
       stopByPolicy("onStart failed during a restart", t);
@@ -527,11 +574,11 @@ final class NodeCell implements NodeContext {
   /** Consumer side: dead-letters everything queued on the inputs; wakes waiting producers. */
   private void discardInputs(DeadLetter.Reason reason) {
     for (EdgeLink link : inputs) {
-      link.edge.discardAll(m -> runtime.deadLetter(new DeadLetter(m, name, link.id, reason, null)));
-      if (link.producerWaitingOpaque() && link.claimProducerWaiting()) {
-        link.wakeProducer();
-      }
+      link.undelivered.addAndGet(
+          link.edge.discardAll(
+              m -> runtime.deadLetter(new DeadLetter(m, name, link.id, reason, null))));
     }
+    wakeWaitingProducers();
   }
 
   /** Producer side: dead-letters every parked message; returns how many per link via counts. */
@@ -539,11 +586,13 @@ final class NodeCell implements NodeContext {
     int total = 0;
     for (OutputPort out : outputs) {
       for (EdgeLink link : out.links) {
-        Message<?> m;
-        while ((m = link.parked.pollFirst()) != null) {
-          runtime.deadLetter(new DeadLetter(m, link.consumer.name, link.id, reason, cause));
-          link.undeliveredAtShutdown++;
-          total++;
+        for (ArrayDeque<Message<?>> parked : List.of(link.parkedControl, link.parked)) {
+          Message<?> m;
+          while ((m = parked.pollFirst()) != null) {
+            runtime.deadLetter(new DeadLetter(m, link.consumer.name, link.id, reason, cause));
+            link.undelivered.incrementAndGet();
+            total++;
+          }
         }
       }
     }
@@ -559,13 +608,30 @@ final class NodeCell implements NodeContext {
     try {
       node.onStop(this);
       return null;
-    } catch (VirtualMachineError fatal) {
-      throw fatal;
     } catch (Throwable t) {
+      if (Failures.isFatal(t)) {
+        throw (Error) t;
+      }
       log.error("node {} failed in onStop", name, t);
       return t;
     } finally {
       inStop = false;
+    }
+  }
+
+  /**
+   * Shutdown, after the workers stopped: takes the cell as an activation would, so the stopping
+   * thread may run its onStop and touch its outbox. False if a stuck worker still runs it.
+   */
+  boolean claimForShutdown() {
+    for (; ; ) {
+      int s = state;
+      if ((s & RUNNING) != 0) {
+        return false;
+      }
+      if (STATE.compareAndSet(this, s, RUNNING)) {
+        return true;
+      }
     }
   }
 
@@ -627,6 +693,7 @@ final class NodeCell implements NodeContext {
               + name
               + " emitted from onStop; emit in onFinish instead (onStop releases resources)");
     }
+    emitted++;
     EdgeLink[] links = out.links;
     if (links.length == 0) {
       counters.increment(NodeCounters.UNROUTED);
@@ -646,12 +713,29 @@ final class NodeCell implements NodeContext {
 
   /** Offers to one edge; parks on BLOCKED; returns an exception for the caller to throw, if any. */
   private @Nullable RuntimeException deliver(EdgeLink link, Message<?> message) {
-    if (!link.parked.isEmpty()) {
-      link.parked.addLast(message); // keep FIFO behind what is already parked
+    ArrayDeque<Message<?>> parked = link.parkedFor(message);
+    if (!parked.isEmpty()) {
+      parked.addLast(message); // keep FIFO behind what is already parked on this plane
       return null;
     }
+    return onOfferResult(link, message, offer(link, message));
+  }
+
+  /**
+   * Offers to the edge. For CONTROL, the consumer's pending count goes up before the offer, so the
+   * consumer can never take the message while the count says none is pending (which would skip its
+   * CONTROL-first scan); it is undone if the message was not enqueued.
+   */
+  private static OfferResult offer(EdgeLink link, Message<?> message) {
+    if (!message.isControl()) {
+      return link.edge.offer(message);
+    }
+    link.consumer.pendingControl.incrementAndGet();
     OfferResult result = link.edge.offer(message);
-    return onOfferResult(link, message, result);
+    if (!result.isEnqueued()) {
+      link.consumer.pendingControl.decrementAndGet();
+    }
+    return result;
   }
 
   private @Nullable RuntimeException onOfferResult(
@@ -659,14 +743,13 @@ final class NodeCell implements NodeContext {
     switch (result.status()) {
       case ACCEPTED, EVICTED, COALESCED -> {
         link.touched = true;
-        if (message.isControl() && result.isEnqueued()) {
-          link.consumer.pendingControl.incrementAndGet();
+        if (message.isControl()) {
           link.touchedControl = true;
         }
         return null;
       }
       case BLOCKED -> {
-        link.parked.addLast(message);
+        link.parkedFor(message).addLast(message);
         if (!blocked) {
           blocked = true;
           blockedOn = link.id;
@@ -714,20 +797,9 @@ final class NodeCell implements NodeContext {
   private void flushOutbox() {
     for (int i = 0; i < blockedLinks.size(); ) {
       EdgeLink link = blockedLinks.get(i);
-      Message<?> head;
-      while ((head = link.parked.peekFirst()) != null) {
-        OfferResult result = link.edge.offer(head);
-        if (result.status() == OfferStatus.BLOCKED) {
-          break;
-        }
-        link.parked.pollFirst();
-        RuntimeException failure = onOfferResult(link, head, result);
-        if (failure != null) {
-          log.warn(
-              "node {}: a parked message failed on edge {}: {}", name, link.id, failure.toString());
-        }
-      }
-      if (link.parked.isEmpty()) {
+      flushParked(link, link.parkedControl); // CONTROL overtakes parked DATA
+      flushParked(link, link.parked);
+      if (link.parked.isEmpty() && link.parkedControl.isEmpty()) {
         blockedLinks.remove(i);
       } else {
         i++;
@@ -737,6 +809,22 @@ final class NodeCell implements NodeContext {
       blocked = false;
       blockedOn = null;
       runtime.events.record(clock.nanoTime(), EventLog.Type.UNBLOCK, index, 0);
+    }
+  }
+
+  private void flushParked(EdgeLink link, ArrayDeque<Message<?>> parked) {
+    Message<?> head;
+    while ((head = parked.peekFirst()) != null) {
+      OfferResult result = offer(link, head);
+      if (result.status() == OfferStatus.BLOCKED) {
+        return;
+      }
+      parked.pollFirst();
+      RuntimeException failure = onOfferResult(link, head, result);
+      if (failure != null) {
+        log.warn(
+            "node {}: a parked message failed on edge {}: {}", name, link.id, failure.toString());
+      }
     }
   }
 
@@ -774,6 +862,17 @@ final class NodeCell implements NodeContext {
     return log;
   }
 
+  /**
+   * The starting thread, after every onStart and before the workers start: signals the consumers of
+   * anything onStart emitted, and the cell itself if onStart left it blocked.
+   */
+  void afterStart() {
+    signalTouchedConsumers();
+    if (blocked) {
+      signal(band);
+    }
+  }
+
   // ------------------------------------------------------------------ ticks and views
 
   /** Called by the timers (any worker): one pending tick, however many intervals passed. */
@@ -781,7 +880,7 @@ final class NodeCell implements NodeContext {
     if (missed > 0) {
       counters.addFromTimer(NodeCounters.MISSED_TICKS, missed);
     }
-    tickPending = true;
+    tickPending.set(true);
     runtime.recordTickLateness(latenessNanos);
     signal(band);
   }

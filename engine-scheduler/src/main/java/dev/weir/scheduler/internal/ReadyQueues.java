@@ -44,6 +44,7 @@ final class ReadyQueues {
   private int nonEmpty;
   private int running;
   private int waitingWorkers;
+  private long wakeGeneration;
   private boolean closed;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -87,13 +88,26 @@ final class ReadyQueues {
    *
    * @return the cell, or null on timeout, wake-up without work, or close
    */
+  /**
+   * Returns the wake-up generation: read it before checking for due ticks and pass it to {@link
+   * #take}, so a {@link #wakeAll} in between is not slept through.
+   */
+  long wakeGeneration() {
+    lock.lock();
+    try {
+      return wakeGeneration;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   @SuppressWarnings(
       "WaitNotInLoop") // one wait, then back to the worker loop, which re-checks ticks
-  @Nullable NodeCell take(long waitNanos) throws InterruptedException {
+  @Nullable NodeCell take(long waitNanos, long seenGeneration) throws InterruptedException {
     lock.lock();
     try {
       NodeCell cell = pollLocked();
-      if (cell == null && waitNanos != 0 && !closed) {
+      if (cell == null && waitNanos != 0 && !closed && wakeGeneration == seenGeneration) {
         waitingWorkers++;
         try {
           if (waitNanos < 0) {
@@ -161,6 +175,7 @@ final class ReadyQueues {
   void wakeAll() {
     lock.lock();
     try {
+      wakeGeneration++;
       workAvailable.signalAll();
     } finally {
       lock.unlock();
