@@ -54,9 +54,6 @@ final class EdgeLink {
 
   final NodeCell consumer;
 
-  /** Whether the edge closes a feedback loop: it does not hold its consumer's finish back. */
-  final boolean feedback;
-
   /** The consumer's declared port instance, passed to {@code onMessage}. */
   final PortSpec<?> consumerPort;
 
@@ -81,14 +78,8 @@ final class EdgeLink {
   @SuppressWarnings("unused") // accessed through PRODUCER_WAITING
   private volatile boolean producerWaiting;
 
-  EdgeLink(
-      Edge<?> edge,
-      @Nullable NodeCell producer,
-      NodeCell consumer,
-      PortSpec<?> consumerPort,
-      boolean feedback) {
+  EdgeLink(Edge<?> edge, @Nullable NodeCell producer, NodeCell consumer, PortSpec<?> consumerPort) {
     this.edge = edge;
-    this.feedback = feedback;
     this.id = edge.id();
     this.producer = producer;
     this.consumer = consumer;

@@ -22,6 +22,7 @@ import dev.weir.scheduler.VirtualClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,6 +101,18 @@ public final class GraphRuntime implements RunningGraph {
     this.deadLetterHandler =
         config.deadLetters() != null ? config.deadLetters() : GraphRuntime::logDeadLetter;
     wire(graph, byName);
+    findLoops();
+    for (NodeCell cell : cells) {
+      // Upstreams inside the cell's own loop do not hold its finish back; the loop finishes as a
+      // whole (LoopGroup), or its members would wait for each other forever.
+      int outside = 0;
+      for (EdgeLink link : cell.inputs) {
+        if (!isInsideLoop(link)) {
+          outside++;
+        }
+      }
+      cell.openUpstreams.set(outside);
+    }
     this.liveCells = new AtomicInteger(cells.length);
     if (micrometer != null) {
       links.forEach(link -> micrometer.bindEdge(link.edge));
@@ -127,7 +140,7 @@ public final class GraphRuntime implements RunningGraph {
     Map<NodeCell, List<EdgeLink>> inputsOf = new HashMap<>();
     for (GraphIngress gi : graph.ingresses()) {
       NodeCell consumer = cellNamed(byName, gi.target());
-      EdgeLink link = newLink(gi.id(), gi.input(), gi.spec(), null, consumer, false);
+      EdgeLink link = newLink(gi.id(), gi.input(), gi.spec(), null, consumer);
       IngressGate<?> gate =
           new IngressGate<>(
               gi.name(), link, clock, TraceIds.derive(config.seed(), -1 - ingresses.size()));
@@ -139,7 +152,7 @@ public final class GraphRuntime implements RunningGraph {
     for (GraphEdge ge : graph.edges()) {
       NodeCell producer = cellNamed(byName, ge.producer());
       NodeCell consumer = cellNamed(byName, ge.consumer());
-      EdgeLink link = newLink(ge.id(), ge.input(), ge.spec(), producer, consumer, ge.isFeedback());
+      EdgeLink link = newLink(ge.id(), ge.input(), ge.spec(), producer, consumer);
       inputsOf.computeIfAbsent(consumer, c -> new ArrayList<>()).add(link);
       outputsOf
           .computeIfAbsent(producer, c -> new HashMap<>())
@@ -149,8 +162,6 @@ public final class GraphRuntime implements RunningGraph {
     for (NodeCell cell : cells) {
       List<EdgeLink> in = inputsOf.getOrDefault(cell, List.of());
       cell.inputs = in.toArray(new EdgeLink[0]);
-      // Feedback edges do not hold a finish back, or a loop's nodes would wait for each other.
-      cell.openUpstreams.set((int) in.stream().filter(link -> !link.feedback).count());
       Map<String, List<EdgeLink>> outs = outputsOf.getOrDefault(cell, Map.of());
       for (NodeCell.OutputPort out : cell.outputs) {
         out.links = outs.getOrDefault(out.spec.name(), List.of()).toArray(new EdgeLink[0]);
@@ -163,16 +174,39 @@ public final class GraphRuntime implements RunningGraph {
    * (Graph keeps them), which is what {@code onMessage} receives.
    */
   private EdgeLink newLink(
-      String id,
-      PortSpec<?> input,
-      EdgeSpec spec,
-      @Nullable NodeCell producer,
-      NodeCell consumer,
-      boolean feedback) {
+      String id, PortSpec<?> input, EdgeSpec spec, @Nullable NodeCell producer, NodeCell consumer) {
     Edge<?> edge = Edge.create(id, input, spec);
-    EdgeLink link = new EdgeLink(edge, producer, consumer, input, feedback);
+    EdgeLink link = new EdgeLink(edge, producer, consumer, input);
     links.add(link);
     return link;
+  }
+
+  private void findLoops() {
+    int[][] successors = new int[cells.length][];
+    for (NodeCell cell : cells) {
+      successors[cell.index] =
+          Arrays.stream(cell.outputs)
+              .flatMap(out -> Arrays.stream(out.links))
+              .mapToInt(link -> link.consumer.index)
+              .distinct()
+              .toArray();
+    }
+    for (int[] members : LoopDetector.loops(successors)) {
+      List<NodeCell> group = new ArrayList<>(members.length);
+      for (int i : members) {
+        group.add(cells[i]);
+      }
+      LoopGroup loop = new LoopGroup(group);
+      for (NodeCell member : group) {
+        member.loop = loop;
+      }
+    }
+  }
+
+  /** Whether a link runs between two members of the same loop. */
+  private static boolean isInsideLoop(EdgeLink link) {
+    NodeCell producer = link.producer;
+    return producer != null && producer.loop != null && producer.loop == link.consumer.loop;
   }
 
   private static NodeCell cellNamed(Map<String, NodeCell> byName, String node) {
@@ -338,7 +372,7 @@ public final class GraphRuntime implements RunningGraph {
   void cellDone(NodeCell cell) {
     for (NodeCell.OutputPort out : cell.outputs) {
       for (EdgeLink link : out.links) {
-        if (!link.feedback) {
+        if (!isInsideLoop(link)) {
           link.consumer.upstreamDone();
         }
       }

@@ -93,6 +93,13 @@ final class NodeCell implements NodeContext {
   private final int batchLimit;
 
   EdgeLink[] inputs = new EdgeLink[0];
+
+  /** The feedback loop this node belongs to, or null; set once at wiring. */
+  @Nullable LoopGroup loop;
+
+  /** Loop members: the last activation ended with outside upstreams done and inputs empty. */
+  private volatile boolean loopCandidate;
+
   OutputPort[] outputs = new OutputPort[0];
   final AtomicInteger openUpstreams = new AtomicInteger();
   final AtomicInteger pendingControl = new AtomicInteger();
@@ -223,6 +230,10 @@ final class NodeCell implements NodeContext {
     // Record before the hand-over: the next activation may run on another worker at once.
     runtime.metrics.busySince(this, started);
     endActivation(again);
+    LoopGroup group = loop;
+    if (group != null && (loopCandidate || isTerminated())) {
+      group.tryFinish(); // after our own transition to IDLE: see LoopGroup
+    }
   }
 
   private void crash(Throwable escaped) {
@@ -419,6 +430,11 @@ final class NodeCell implements NodeContext {
     if (lifecycle != null) {
       return;
     }
+    if (loop != null && !finishCalled) {
+      // A loop finishes as a whole (LoopGroup); this member only says whether it could.
+      loopCandidate = openUpstreams.get() == 0 && inputsEmpty() && !blocked;
+      return;
+    }
     boolean done;
     if (source) {
       done = sourceDone;
@@ -449,6 +465,42 @@ final class NodeCell implements NodeContext {
       }
     }
     return true;
+  }
+
+  /** A loop member as LoopGroup sees it: a candidate, idle, unblocked, inputs empty. */
+  boolean isQuietLoopMember() {
+    return loopCandidate && state == IDLE && blockedOn == null && inputsEmpty();
+  }
+
+  /** LoopGroup: takes the cell as an activation would, only if it is exactly IDLE. */
+  boolean claimIdle() {
+    return STATE.compareAndSet(this, IDLE, RUNNING);
+  }
+
+  /** LoopGroup: gives a claimed cell back (re-queued if it was signalled meanwhile). */
+  void releaseClaim() {
+    endActivation(false);
+  }
+
+  /** LoopGroup, on a claimed cell: whether every input edge is empty now. */
+  boolean inputsEmptyNow() {
+    return inputsEmpty();
+  }
+
+  /** LoopGroup, on a claimed cell: runs onFinish and finishes, unless onFinish left it blocked. */
+  void finishAsLoopMember() {
+    if (lifecycle != null || finishCalled) {
+      return;
+    }
+    finishCalled = true;
+    invoke(HOOK_FINISH, null, null);
+    waitForRoom();
+    signalTouchedConsumers();
+    if (!blocked && !isTerminated()) {
+      lifecycle = NodeState.FINISHED;
+      runtime.events.record(clock.nanoTime(), EventLog.Type.FINISH, index, 0);
+      runtime.cellDone(this);
+    }
   }
 
   /** Called by an upstream cell or ingress that will send nothing more. */
