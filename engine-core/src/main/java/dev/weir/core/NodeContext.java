@@ -76,6 +76,13 @@ public interface NodeContext {
   <T> Message<T> newMessage(T payload);
 
   /**
+   * Returns the node's input gate, to pause and resume its input from any thread.
+   *
+   * @return the gate; the same instance for the node's whole run
+   */
+  InputGate inputGate();
+
+  /**
    * Returns the graph clock.
    *
    * @return the clock that stamps messages and drives ticks

@@ -3,6 +3,7 @@ package dev.weir.scheduler.internal;
 import dev.weir.core.Clock;
 import dev.weir.core.EdgeOverflowException;
 import dev.weir.core.Headers;
+import dev.weir.core.InputGate;
 import dev.weir.core.Message;
 import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
@@ -58,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: {@link #signal} and the read-only views are safe from any thread; everything
  * else runs on the worker holding the activation.
  */
-final class NodeCell implements NodeContext {
+final class NodeCell implements NodeContext, InputGate {
 
   static final int IDLE = 0;
   static final int SCHEDULED = 1;
@@ -119,6 +120,10 @@ final class NodeCell implements NodeContext {
   private volatile @Nullable NodeState lifecycle;
   private volatile @Nullable String blockedOn;
   private final AtomicBoolean tickPending = new AtomicBoolean();
+
+  /** Set by pause(), cleared by resume(), from any thread; read before each input message. */
+  private volatile boolean inputPaused;
+
   private final NodeCounters counters = new NodeCounters();
 
   // --- activation-owned ---
@@ -263,7 +268,7 @@ final class NodeCell implements NodeContext {
       runtime.events.record(clock.nanoTime(), EventLog.Type.TICK, index, 0);
       invoke(HOOK_TICK, null, null);
     }
-    while (!blocked && processed < batchLimit && !isTerminated()) {
+    while (!blocked && !inputPaused && processed < batchLimit && !isTerminated()) {
       Message<?> message = pollNextInput();
       EdgeLink from = polledFrom;
       if (message == null || from == null) {
@@ -897,6 +902,27 @@ final class NodeCell implements NodeContext {
       demand = Math.min(demand, link.edge.remainingCapacity());
     }
     return demand;
+  }
+
+  @Override
+  public InputGate inputGate() {
+    return this;
+  }
+
+  @Override
+  public void pause() {
+    inputPaused = true;
+  }
+
+  @Override
+  public void resume() {
+    inputPaused = false;
+    signal(band); // volatile store, then the signal's atomic OR: an activation sees the resume
+  }
+
+  @Override
+  public boolean isPaused() {
+    return inputPaused;
   }
 
   @Override
