@@ -20,6 +20,12 @@ public final class EdgeSpec {
   /** CONTROL lane capacity used unless {@link #withControlCapacity(int)} says otherwise. */
   public static final int DEFAULT_CONTROL_CAPACITY = 16;
 
+  /**
+   * The largest data or CONTROL capacity, 2<sup>30</sup>: a ring's slot array has a power-of-two
+   * length, and the next power of two above it does not fit in an {@code int}.
+   */
+  public static final int MAX_CAPACITY = 1 << 30;
+
   private static final EdgeSpec DEFAULTS =
       new EdgeSpec(DEFAULT_CAPACITY, OverflowPolicy.BLOCK, DEFAULT_CONTROL_CAPACITY, false);
 
@@ -133,10 +139,19 @@ public final class EdgeSpec {
           + capacity
           + " is invalid: an edge must hold at least 1 message (use EdgeSpec.of(n >= 1, policy))";
     }
+    if (capacity > MAX_CAPACITY) {
+      return "capacity " + capacity + " is invalid: an edge holds at most " + MAX_CAPACITY;
+    }
     if (controlCapacity < 1) {
       return "control capacity "
           + controlCapacity
           + " is invalid: the CONTROL lane must hold at least 1 message";
+    }
+    if (controlCapacity > MAX_CAPACITY) {
+      return "control capacity "
+          + controlCapacity
+          + " is invalid: the CONTROL lane holds at most "
+          + MAX_CAPACITY;
     }
     return null;
   }

@@ -1,5 +1,6 @@
 package dev.weir.core.internal;
 
+import dev.weir.core.EdgeSpec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
@@ -120,11 +121,14 @@ abstract class RingIndices extends RingPad2 {
   final int capacity;
 
   RingIndices(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+    if (capacity < 1 || capacity > EdgeSpec.MAX_CAPACITY) {
+      throw new IllegalArgumentException(
+          "capacity must be in [1, " + EdgeSpec.MAX_CAPACITY + "], was " + capacity);
     }
+    // Above 2^30 this shift would overflow to a negative length (once hidden by a max(length, 1)
+    // that built a one-slot ring whose offers overwrote each other); the check above forbids it.
     int length = 1 << (32 - Integer.numberOfLeadingZeros(capacity - 1));
-    this.buffer = new Object[Math.max(length, 1)];
+    this.buffer = new Object[length];
     this.mask = buffer.length - 1;
     this.capacity = capacity;
   }
