@@ -98,6 +98,10 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
                 + ", not a "
                 + type.getName());
       }
+      String problem = port.check(merged);
+      if (problem != null) {
+        throw new IllegalArgumentException("the merged " + problem);
+      }
       if (casSlot(target, q, q.withPayload(merged))) {
         counters.incrementProducer(EdgeCounters.COALESCED);
         return OfferResult.coalesced();
