@@ -139,8 +139,9 @@ public final class EdgeSpec {
     if (capacity > MAX_CAPACITY) {
       return "capacity "
           + capacity
-          + " is too large: an edge holds at most 2^30 messages and allocates its slots up"
-          + " front; choose a bound you can afford";
+          + " is too large: an edge holds at most "
+          + MAX_CAPACITY
+          + " (2^30) messages and allocates its slots up front; choose a bound you can afford";
     }
     if (controlCapacity < 1) {
       return "control capacity "
@@ -150,7 +151,9 @@ public final class EdgeSpec {
     if (controlCapacity > MAX_CAPACITY) {
       return "control capacity "
           + controlCapacity
-          + " is too large: the CONTROL lane holds at most 2^30 messages";
+          + " is too large: the CONTROL lane holds at most "
+          + MAX_CAPACITY
+          + " (2^30) messages";
     }
     return null;
   }

@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  *       same key if there is one, else into the newest; without a key, into the newest. The merged
  *       message keeps the queued message's position, trace id, timestamp and headers. The merge
  *       must be pure and deterministic: it may be computed and discarded when the consumer takes
- *       its target at the same moment. If it throws, the offer returns {@link OfferStatus#FAILED}
- *       with the cause and the queue is untouched.
+ *       its target at the same moment. If it throws, or returns a payload the input port refuses
+ *       (wrong type, or failing the port's {@link PayloadValidator}), the offer returns {@link
+ *       OfferStatus#FAILED} with the cause and the queue is untouched.
  *   <li>{@link #FAIL}: the offer returns {@link OfferStatus#FAILED} with an {@link
  *       EdgeOverflowException}; inside a graph the producer's error policy handles it.
  * </ul>

@@ -1,5 +1,6 @@
 package dev.weir.core.internal;
 
+import dev.weir.core.EdgeSpec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
@@ -122,13 +123,10 @@ abstract class RingIndices extends RingPad2 {
   final int mask;
   final int capacity;
 
-  /** The largest capacity a ring accepts: its slot array is a power of two no larger. */
-  static final int MAX_CAPACITY = 1 << 30;
-
   RingIndices(int capacity) {
-    if (capacity < 1 || capacity > MAX_CAPACITY) {
+    if (capacity < 1 || capacity > EdgeSpec.MAX_CAPACITY) {
       throw new IllegalArgumentException(
-          "capacity must be between 1 and " + MAX_CAPACITY + ", was " + capacity);
+          "capacity must be between 1 and " + EdgeSpec.MAX_CAPACITY + ", was " + capacity);
     }
     int length = capacity == 1 ? 1 : 1 << (32 - Integer.numberOfLeadingZeros(capacity - 1));
     this.buffer = new Object[length];
