@@ -204,7 +204,10 @@ public final class GraphRuntime implements RunningGraph {
 
   private void startWorkers() {
     if (clock instanceof VirtualClock virtual) {
-      clockSubscription = virtual.onAdvance(queues::wakeAll);
+      // Fire due ticks on the advancing thread: their cells are queued before advance() returns.
+      // Merely waking the workers to look at the timers lost the wake-up when a worker had just
+      // looked (at the old time) and was about to wait: it then slept through the due tick.
+      clockSubscription = virtual.onAdvance(() -> timers.fireDue(virtual.nanoTime()));
     }
     for (int w = 0; w < config.workers(); w++) {
       Runnable loop = this::workerLoop;
