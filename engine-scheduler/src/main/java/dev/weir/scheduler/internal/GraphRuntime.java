@@ -227,13 +227,16 @@ public final class GraphRuntime implements RunningGraph {
         links.size() - ingresses.size(),
         ingresses.size(),
         workers.size());
-    for (Thread thread : workers) {
-      thread.start();
-    }
+    // Queue every source before any worker runs: signalled after the start, the first source
+    // could run (and queue its consumers) before the next source was queued, so the initial queue
+    // order, and with it a single-worker run, depended on thread timing.
     for (NodeCell cell : cells) {
       if (cell.isSource()) {
         cell.signal(cell.band);
       }
+    }
+    for (Thread thread : workers) {
+      thread.start();
     }
     if (cells.length == 0) {
       completed.countDown();
