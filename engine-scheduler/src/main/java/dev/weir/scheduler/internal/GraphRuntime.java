@@ -54,7 +54,7 @@ public final class GraphRuntime implements RunningGraph {
   private final Clock clock;
   final ReadyQueues queues;
   final EventLog events;
-  final TickTimers timers = new TickTimers();
+  final TickTimers timers;
   private final NodeCell[] cells;
   private final List<EdgeLink> links = new ArrayList<>();
   private final Map<String, IngressGate<?>> ingresses = new LinkedHashMap<>();
@@ -75,6 +75,7 @@ public final class GraphRuntime implements RunningGraph {
     this.config = config;
     this.clock = config.clock();
     this.queues = new ReadyQueues(config.weights(), config.seed(), config.pickPerturbation());
+    this.timers = new TickTimers(queues);
     List<String> order = graph.topologicalOrder();
     this.cells = new NodeCell[order.size()];
     Map<String, NodeCell> byName = new HashMap<>();

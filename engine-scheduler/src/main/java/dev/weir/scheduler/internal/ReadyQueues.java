@@ -89,6 +89,21 @@ final class ReadyQueues {
   }
 
   /**
+   * Runs {@code pushes} holding the lock (it is reentrant), so that a worker sees all of their
+   * {@link #push}es at once: it cannot take the first cell before the others are queued. Keeps
+   * single-worker runs deterministic when several cells become ready together. {@code pushes} must
+   * be short and must not block.
+   */
+  void pushTogether(Runnable pushes) {
+    lock.lock();
+    try {
+      pushes.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Takes the next cell to run, waiting up to {@code waitNanos} for one (0: don't wait; negative:
    * wait until woken). Counts the activation as running until {@link #activationDone}.
    *
