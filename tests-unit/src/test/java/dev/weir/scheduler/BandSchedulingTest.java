@@ -39,8 +39,12 @@ class BandSchedulingTest {
     return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2));
   }
 
-  /** A source that is always ready and emits nothing: one pull per activation, counted. */
+  /**
+   * A source that is always ready: every pull emits one message to its output, which is left
+   * unconnected (counted as unrouted), so it has demand and is pulled again at once.
+   */
   private static final class SpinningSource implements SourceNode {
+    static final PortSpec<Long> OUT = PortSpec.of("out", Long.class);
     final AtomicLong pulls = new AtomicLong();
     private final Runnable onPull;
 
@@ -49,8 +53,13 @@ class BandSchedulingTest {
     }
 
     @Override
+    public List<PortSpec<?>> outputs() {
+      return List.of(OUT);
+    }
+
+    @Override
     public boolean pull(NodeContext ctx) {
-      pulls.incrementAndGet();
+      ctx.emit(OUT, pulls.incrementAndGet());
       onPull.run();
       return true;
     }
