@@ -50,7 +50,13 @@ class ReadyQueuesTest {
   }
 
   private static ReadyQueues queues() {
-    return new ReadyQueues(weights(8, 4, 2, 1), 0, 0);
+    return queues(weights(8, 4, 2, 1), 0, 0);
+  }
+
+  /** The one place that builds queues (internal API: keep changes to it here). */
+  private static ReadyQueues queues(
+      EnumMap<Priority, Integer> weights, long seed, double perturbation) {
+    return new ReadyQueues(weights, seed, perturbation);
   }
 
   private static final RuntimeConfig CONFIG =
@@ -84,9 +90,14 @@ class ReadyQueuesTest {
     return cells;
   }
 
+  /** Takes without waiting; the activation counts as running until {@code activationDone}. */
+  private static @Nullable NodeCell takeRunning(ReadyQueues queues) throws InterruptedException {
+    return queues.take(0);
+  }
+
   /** Takes without waiting and ends the activation at once, as a worker would. */
   private static @Nullable NodeCell take(ReadyQueues queues) throws InterruptedException {
-    NodeCell cell = queues.take(0);
+    NodeCell cell = takeRunning(queues);
     if (cell != null) {
       queues.activationDone();
     }
@@ -106,7 +117,7 @@ class ReadyQueuesTest {
   void take_nothingQueued_returnsNullAndIsQuiet() throws InterruptedException {
     ReadyQueues queues = queues();
 
-    assertThat(queues.take(0)).isNull();
+    assertThat(takeRunning(queues)).isNull();
     assertThat(queues.isQuiet()).isTrue();
     assertThat(queues.awaitQuiet(0)).isTrue();
   }
@@ -148,7 +159,7 @@ class ReadyQueuesTest {
 
     long[] perBand = new long[4];
     for (int i = 0; i < 15_000; i++) {
-      NodeCell next = queues.take(0);
+      NodeCell next = takeRunning(queues);
       assertThat(next).isNotNull();
       int band = bandOf.get(next);
       perBand[band]++;
@@ -164,7 +175,7 @@ class ReadyQueuesTest {
 
   @Test
   void take_customWeights_servesThemByThoseWeights() throws InterruptedException {
-    ReadyQueues queues = new ReadyQueues(weights(1, 1, 3, 5), 0, 0);
+    ReadyQueues queues = queues(weights(1, 1, 3, 5), 0, 0);
     NodeCell[] byBand = {cell("c"), cell("h"), cell("n"), cell("l")};
     for (int band = 0; band < 4; band++) {
       queues.push(byBand[band], band);
@@ -172,7 +183,7 @@ class ReadyQueuesTest {
 
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 10_000; i++) {
-      NodeCell next = queues.take(0);
+      NodeCell next = takeRunning(queues);
       assertThat(next).isNotNull();
       counts.merge(next.name, 1, Integer::sum);
       queues.push(next, List.of(byBand).indexOf(next));
@@ -321,7 +332,7 @@ class ReadyQueuesTest {
   void take_withPerturbation_reordersButRunsEachQueuedCellExactlyOnce()
       throws InterruptedException {
     long seed = seed();
-    ReadyQueues queues = new ReadyQueues(weights(8, 4, 2, 1), seed, 0.5);
+    ReadyQueues queues = queues(weights(8, 4, 2, 1), seed, 0.5);
     List<NodeCell> cells = cells(40);
     List<String> fifo = new ArrayList<>();
     for (NodeCell c : cells) {
@@ -340,7 +351,7 @@ class ReadyQueuesTest {
     long seed = seed();
     List<List<String>> orders = new ArrayList<>();
     for (int run = 0; run < 2; run++) {
-      ReadyQueues queues = new ReadyQueues(weights(8, 4, 2, 1), seed, 0.5);
+      ReadyQueues queues = queues(weights(8, 4, 2, 1), seed, 0.5);
       for (NodeCell c : cells(40)) {
         queues.push(c, NORMAL);
       }
@@ -355,7 +366,7 @@ class ReadyQueuesTest {
     long seed = seed();
     List<List<String>> orders = new ArrayList<>();
     for (int run = 0; run < 2; run++) {
-      ReadyQueues queues = new ReadyQueues(weights(8, 4, 2, 1), seed + run, 0.5);
+      ReadyQueues queues = queues(weights(8, 4, 2, 1), seed + run, 0.5);
       for (NodeCell c : cells(40)) {
         queues.push(c, NORMAL);
       }
@@ -376,7 +387,7 @@ class ReadyQueuesTest {
     long seed = seed();
     for (double perturbation : new double[] {0, 0.5}) {
       SplittableRandom random = new SplittableRandom(seed);
-      ReadyQueues queues = new ReadyQueues(weights(8, 4, 2, 1), seed, perturbation);
+      ReadyQueues queues = queues(weights(8, 4, 2, 1), seed, perturbation);
       List<NodeCell> cells = cells(12);
       List<ArrayDeque<NodeCell>> model = new ArrayList<>();
       for (int band = 0; band < 4; band++) {
