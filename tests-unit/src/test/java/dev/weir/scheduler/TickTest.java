@@ -29,11 +29,11 @@ class TickTest {
   private static final Duration STOP = Duration.ofSeconds(10);
   private static final Duration WAIT = Duration.ofSeconds(30);
 
+  private static final long MS = 1_000_000L;
+
   private static ConditionFactory waiting() {
     return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2));
   }
-
-  private static final long MS = 1_000_000L;
 
   /** Records the graph-clock time of each tick; emits the tick number if its output is wired. */
   private static final class Ticker implements Node {
