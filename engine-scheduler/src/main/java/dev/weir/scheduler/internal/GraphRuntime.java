@@ -57,7 +57,7 @@ public final class GraphRuntime implements RunningGraph {
   final ReadyQueues queues;
   final RuntimeMetrics metrics;
   final EventLog events;
-  final TickTimers timers = new TickTimers();
+  final TickTimers timers;
   private final NodeCell[] cells;
   private final List<EdgeLink> links = new ArrayList<>();
   private final Map<String, IngressGate<?>> ingresses = new LinkedHashMap<>();
@@ -83,6 +83,7 @@ public final class GraphRuntime implements RunningGraph {
     this.metrics = micrometer == null ? RuntimeMetrics.DISABLED : micrometer;
     this.queues =
         new ReadyQueues(config.weights(), config.seed(), config.pickPerturbation(), metrics);
+    this.timers = new TickTimers(queues);
     List<String> order = graph.topologicalOrder();
     this.cells = new NodeCell[order.size()];
     Map<String, NodeCell> byName = new HashMap<>();
@@ -261,7 +262,10 @@ public final class GraphRuntime implements RunningGraph {
 
   private void startWorkers() {
     if (clock instanceof VirtualClock virtual) {
-      clockSubscription = virtual.onAdvance(queues::wakeAll);
+      // Fire due ticks on the advancing thread: their cells are queued before advance() returns.
+      // Merely waking the workers to look at the timers lost the wake-up when a worker had just
+      // looked (at the old time) and was about to wait: it then slept through the due tick.
+      clockSubscription = virtual.onAdvance(() -> timers.fireDue(virtual.nanoTime()));
     }
     for (int w = 0; w < config.workers(); w++) {
       Runnable loop = this::workerLoop;
@@ -281,13 +285,16 @@ public final class GraphRuntime implements RunningGraph {
         links.size() - ingresses.size(),
         ingresses.size(),
         workers.size());
-    for (Thread thread : workers) {
-      thread.start();
-    }
+    // Queue every source before any worker runs: signalled after the start, the first source
+    // could run (and queue its consumers) before the next source was queued, so the initial queue
+    // order, and with it a single-worker run, depended on thread timing.
     for (NodeCell cell : cells) {
       if (cell.isSource()) {
         cell.signal(cell.band);
       }
+    }
+    for (Thread thread : workers) {
+      thread.start();
     }
     if (cells.length == 0) {
       completed.countDown();

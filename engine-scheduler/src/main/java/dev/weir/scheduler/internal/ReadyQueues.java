@@ -14,10 +14,12 @@ import org.jspecify.annotations.Nullable;
  * activation, signals to downstream cells), from application threads (ingress) and from timers;
  * polls come from workers. Idle workers wait on `workAvailable`.
  *
- * Invariants: a cell is "queued" (inQueue) at most once, in exactly one band (queuedBand). Lifting
- * a queued cell to a more urgent band pushes a second entry; the older entry becomes stale and is
- * skipped when polled (its band no longer matches queuedBand). So a cell is run at most once per
- * queueing, and a deque holds at most one live entry per cell.
+ * Invariants: a cell is "queued" (inQueue) at most once, in exactly one band (queuedBand), and has
+ * exactly one deque entry while queued. Lifting a queued cell to a more urgent band moves that
+ * entry: the old one is unlinked, so no stale entry is left behind to look live again if the cell
+ * is later re-queued in its old band (it would jump the line there and count twice in depths).
+ * Unlinking costs O(depth of the old band), and lifts are rare: only a CONTROL message for a cell
+ * that is already queued.
  *
  * Happens-before: everything an activation wrote before its cell is pushed (under the lock) is
  * visible to the worker that polls the cell (under the lock) and runs the next activation.
@@ -64,8 +66,11 @@ final class ReadyQueues {
   void push(NodeCell cell, int band) {
     lock.lock();
     try {
-      if (cell.inQueue && cell.queuedBand <= band) {
-        return;
+      if (cell.inQueue) {
+        if (cell.queuedBand <= band) {
+          return;
+        }
+        unlinkLocked(cell, cell.queuedBand);
       }
       if (!cell.inQueue) {
         cell.queuedAt = metrics.now();
@@ -77,6 +82,29 @@ final class ReadyQueues {
       if (waitingWorkers > 0) {
         workAvailable.signal();
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void unlinkLocked(NodeCell cell, int band) {
+    ArrayDeque<NodeCell> deque = bands[band];
+    deque.removeFirstOccurrence(cell);
+    if (deque.isEmpty()) {
+      nonEmpty &= ~(1 << band);
+    }
+  }
+
+  /**
+   * Runs {@code pushes} holding the lock (it is reentrant), so that a worker sees all of their
+   * {@link #push}es at once: it cannot take the first cell before the others are queued. Keeps
+   * single-worker runs deterministic when several cells become ready together. {@code pushes} must
+   * be short and must not block.
+   */
+  void pushTogether(Runnable pushes) {
+    lock.lock();
+    try {
+      pushes.run();
     } finally {
       lock.unlock();
     }
@@ -153,7 +181,7 @@ final class ReadyQueues {
         metrics.queueWaitSince(cell.queuedAt);
         return cell;
       }
-      // a stale entry left behind by a lift: skip it
+      // unreachable while every entry is live (lifts unlink); kept as a guard of the invariant
     }
     return null;
   }

@@ -8,7 +8,10 @@ import java.util.PriorityQueue;
  * coalesced and counted) and its next due time is the first interval boundary after now, so a slow
  * or blocked node never builds a backlog of ticks.
  *
- * <p>Thread-safety: thread-safe (synchronized; touched once per worker loop and per tick).
+ * <p>Thread-safety: thread-safe (synchronized; touched once per worker loop and per tick). The
+ * cells due at one time are queued together under the ready-queue lock (taken inside this monitor,
+ * as each push did before), so no worker starts one before the others are queued: otherwise which
+ * of two simultaneous ticks ran first depended on thread timing.
  */
 final class TickTimers {
 
@@ -31,7 +34,12 @@ final class TickTimers {
   }
 
   private final PriorityQueue<Entry> queue = new PriorityQueue<>();
+  private final ReadyQueues readyQueues;
   private volatile long nextDue = Long.MAX_VALUE;
+
+  TickTimers(ReadyQueues readyQueues) {
+    this.readyQueues = readyQueues;
+  }
 
   synchronized void add(NodeCell cell, long intervalNanos, long now) {
     queue.add(new Entry(cell, intervalNanos, now + intervalNanos));
@@ -49,19 +57,23 @@ final class TickTimers {
       return;
     }
     synchronized (this) {
-      Entry head;
-      while ((head = queue.peek()) != null && head.due <= now) {
-        queue.poll();
-        long late = now - head.due;
-        long missed = late / head.interval;
-        head.cell.tickDue(late, missed);
-        head.due += (missed + 1) * head.interval;
-        if (!head.cell.isTerminated()) {
-          queue.add(head);
-        }
-      }
+      readyQueues.pushTogether(() -> fireDueLocked(now));
       Entry next = queue.peek();
       nextDue = next == null ? Long.MAX_VALUE : next.due;
+    }
+  }
+
+  private void fireDueLocked(long now) {
+    Entry head;
+    while ((head = queue.peek()) != null && head.due <= now) {
+      queue.poll();
+      long late = now - head.due;
+      long missed = late / head.interval;
+      head.cell.tickDue(late, missed);
+      head.due += (missed + 1) * head.interval;
+      if (!head.cell.isTerminated()) {
+        queue.add(head);
+      }
     }
   }
 }

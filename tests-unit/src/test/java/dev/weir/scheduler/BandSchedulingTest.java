@@ -1,0 +1,287 @@
+package dev.weir.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import dev.weir.core.EdgeSpec;
+import dev.weir.core.Graph;
+import dev.weir.core.Message;
+import dev.weir.core.Node;
+import dev.weir.core.NodeContext;
+import dev.weir.core.Nodes;
+import dev.weir.core.OfferStatus;
+import dev.weir.core.PortSpec;
+import dev.weir.core.SourceNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Scheduling seen from the nodes on one worker: busy nodes of one band take turns within a bounded
+ * skew, bands share the worker by weight without starving the lowest, and CONTROL messages overtake
+ * queued data.
+ */
+class BandSchedulingTest {
+
+  private static final Duration STOP = Duration.ofSeconds(10);
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static ConditionFactory waiting() {
+    return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2));
+  }
+
+  /**
+   * A source that is always ready: every pull emits one message to its output, which is left
+   * unconnected (counted as unrouted), so it has demand and is pulled again at once.
+   */
+  private static final class SpinningSource implements SourceNode {
+    static final PortSpec<Long> OUT = PortSpec.of("out", Long.class);
+    final AtomicLong pulls = new AtomicLong();
+    private final Runnable onPull;
+
+    SpinningSource(Runnable onPull) {
+      this.onPull = onPull;
+    }
+
+    @Override
+    public List<PortSpec<?>> outputs() {
+      return List.of(OUT);
+    }
+
+    @Override
+    public boolean pull(NodeContext ctx) {
+      ctx.emit(OUT, pulls.incrementAndGet());
+      onPull.run();
+      return true;
+    }
+  }
+
+  /** Emits {@code count} messages to each of its outputs "a" and "b" in one pull, then ends. */
+  private static final class TwoOutputBurst implements SourceNode {
+    static final PortSpec<Long> A = PortSpec.of("a", Long.class);
+    static final PortSpec<Long> B = PortSpec.of("b", Long.class);
+    private final int count;
+
+    TwoOutputBurst(int count) {
+      this.count = count;
+    }
+
+    @Override
+    public List<PortSpec<?>> outputs() {
+      return List.of(A, B);
+    }
+
+    @Override
+    public boolean pull(NodeContext ctx) {
+      for (long i = 0; i < count; i++) {
+        ctx.emit(A, i);
+        ctx.emit(B, i);
+      }
+      return false;
+    }
+  }
+
+  @Test
+  void start_twoAlwaysReadySourcesInOneBand_takeTurnsWithinOneActivation() throws Exception {
+    AtomicLong maxSkew = new AtomicLong();
+    SpinningSource[] sources = new SpinningSource[2];
+    Runnable measure =
+        () -> {
+          long skew = Math.abs(sources[0].pulls.get() - sources[1].pulls.get());
+          maxSkew.accumulateAndGet(skew, Math::max);
+        };
+    sources[0] = new SpinningSource(measure);
+    sources[1] = new SpinningSource(measure);
+    Graph graph =
+        Graph.builder("skew-sources").add("left", sources[0]).add("right", sources[1]).build();
+
+    RunningGraph running = Scheduler.builder().build().start(graph);
+    try {
+      waiting().until(() -> sources[0].pulls.get() >= 20_000 && sources[1].pulls.get() >= 20_000);
+    } finally {
+      running.stop(STOP);
+    }
+
+    GraphSnapshot snapshot = running.snapshot();
+    // Strict alternation shows a skew of at most 1 between the two pulls of a round; allow 2.
+    assertThat(maxSkew.get()).as(snapshot::render).isLessThanOrEqualTo(2);
+    assertThat(snapshot.node("left").activations())
+        .as(snapshot::render)
+        .isCloseTo(snapshot.node("right").activations(), within(3L));
+  }
+
+  @ParameterizedTest(name = "batchLimit {0}")
+  @ValueSource(ints = {1, 10, 64})
+  void batchLimit_twoBusyConsumersInOneBand_skewBoundedByTheBatch(int batchLimit) throws Exception {
+    int perConsumer = 2_000;
+    List<String> deliveries = Collections.synchronizedList(new ArrayList<>());
+    Graph graph =
+        Graph.builder("skew-consumers")
+            .add("burst", new TwoOutputBurst(perConsumer))
+            .add("left", Nodes.sink(Long.class, x -> deliveries.add("left")))
+            .add("right", Nodes.sink(Long.class, x -> deliveries.add("right")))
+            .connect("burst.a", "left.in", EdgeSpec.blocking(perConsumer))
+            .connect("burst.b", "right.in", EdgeSpec.blocking(perConsumer))
+            .build();
+
+    RunningGraph running = Scheduler.builder().batchLimit(batchLimit).build().start(graph);
+    try {
+      assertThat(running.awaitCompletion(WAIT)).as(() -> running.snapshot().render()).isTrue();
+    } finally {
+      running.stop(STOP);
+    }
+
+    long left = 0;
+    long right = 0;
+    long maxSkew = 0;
+    synchronized (deliveries) {
+      for (String d : deliveries) {
+        if (d.equals("left")) {
+          left++;
+        } else {
+          right++;
+        }
+        maxSkew = Math.max(maxSkew, Math.abs(left - right));
+      }
+    }
+    GraphSnapshot snapshot = running.snapshot();
+    assertThat(left).as(snapshot::render).isEqualTo(perConsumer);
+    assertThat(right).as(snapshot::render).isEqualTo(perConsumer);
+    assertThat(maxSkew).as(snapshot::render).isLessThanOrEqualTo(batchLimit);
+    long leftRuns = snapshot.node("left").activations();
+    long rightRuns = snapshot.node("right").activations();
+    assertThat(leftRuns).as(snapshot::render).isGreaterThanOrEqualTo(perConsumer / batchLimit);
+    assertThat(Math.abs(leftRuns - rightRuns)).as(snapshot::render).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void bandWeights_highAndLowSaturatedOnOneWorker_highRunsFourTimesAsOftenAndLowIsNotStarved()
+      throws Exception {
+    long[] highAtLowMilestone = {-1};
+    SpinningSource[] sources = new SpinningSource[2];
+    sources[0] = new SpinningSource(() -> {});
+    sources[1] =
+        new SpinningSource(
+            () -> {
+              if (sources[1].pulls.get() == 2_000) {
+                highAtLowMilestone[0] = sources[0].pulls.get();
+              }
+            });
+    Graph graph = Graph.builder("bands").add("high", sources[0]).add("low", sources[1]).build();
+
+    RunningGraph running =
+        Scheduler.builder()
+            .priority("high", Priority.HIGH)
+            .priority("low", Priority.LOW)
+            .build()
+            .start(graph);
+    try {
+      waiting().until(() -> sources[1].pulls.get() >= 2_000);
+    } finally {
+      running.stop(STOP);
+    }
+
+    GraphSnapshot snapshot = running.snapshot();
+    double ratio = highAtLowMilestone[0] / 2_000.0;
+    assertThat(ratio).as(snapshot::render).isBetween(3.6, 4.4);
+    assertThat(snapshot.node("low").activations()).as(snapshot::render).isPositive();
+  }
+
+  @Test
+  void bandWeights_custom_setTheRatioBetweenBands() throws Exception {
+    long[] highAtLowMilestone = {-1};
+    SpinningSource[] sources = new SpinningSource[2];
+    sources[0] = new SpinningSource(() -> {});
+    sources[1] =
+        new SpinningSource(
+            () -> {
+              if (sources[1].pulls.get() == 3_000) {
+                highAtLowMilestone[0] = sources[0].pulls.get();
+              }
+            });
+    Graph graph = Graph.builder("weights").add("high", sources[0]).add("low", sources[1]).build();
+
+    RunningGraph running =
+        Scheduler.builder()
+            .bandWeights(8, 1, 1, 3)
+            .priority("high", Priority.HIGH)
+            .priority("low", Priority.LOW)
+            .build()
+            .start(graph);
+    try {
+      waiting().until(() -> sources[1].pulls.get() >= 3_000);
+    } finally {
+      running.stop(STOP);
+    }
+
+    // LOW weighted 3, HIGH weighted 1: LOW now gets three turns for each of HIGH's.
+    assertThat(highAtLowMilestone[0]).as(() -> running.snapshot().render()).isBetween(900L, 1100L);
+  }
+
+  /** Records every payload it receives; holds the worker inside its first message until let go. */
+  private static final class GatedRecorder implements Node {
+    static final PortSpec<Long> IN = PortSpec.of("in", Long.class);
+    final List<String> received = Collections.synchronizedList(new ArrayList<>());
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public List<PortSpec<?>> inputs() {
+      return List.of(IN);
+    }
+
+    @Override
+    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message)
+        throws InterruptedException {
+      received.add((message.isControl() ? "C" : "D") + message.payload());
+      if (entered.getCount() > 0) {
+        entered.countDown();
+        assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void offerControl_toNodeWithSaturatedDataInput_isDeliveredBeforeTheQueuedData() throws Exception {
+    int capacity = 32;
+    GatedRecorder recorder = new GatedRecorder();
+    Graph graph =
+        Graph.builder("control-first")
+            .add("recorder", recorder)
+            .ingress("feed", "recorder.in", EdgeSpec.blocking(capacity))
+            .build();
+
+    RunningGraph running = Scheduler.builder().build().start(graph);
+    List<String> expected = new ArrayList<>(List.of("D0", "C100", "C101"));
+    try {
+      Ingress<Long> feed = running.ingress("feed", Long.class);
+      assertThat(feed.offer(0L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(recorder.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      for (long i = 1; i <= capacity; i++) {
+        assertThat(feed.offer(i).status()).isEqualTo(OfferStatus.ACCEPTED);
+        expected.add("D" + i);
+      }
+      assertThat(feed.offer(999L).status()).isEqualTo(OfferStatus.BLOCKED);
+
+      assertThat(feed.offerControl(100L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(feed.offerControl(101L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      recorder.release.countDown();
+
+      assertThat(running.awaitQuiescence(WAIT)).isTrue();
+    } finally {
+      recorder.release.countDown();
+      running.stop(STOP);
+    }
+
+    assertThat(recorder.received).as(() -> running.snapshot().render()).isEqualTo(expected);
+  }
+}
