@@ -1,8 +1,9 @@
 package dev.weir.scheduler;
 
 /**
- * Thrown by {@link Scheduler#start} when a node's {@code onStart} throws. Nodes started before it
- * have had their {@code onStop} called, and no worker thread is left running.
+ * Thrown by {@link Scheduler#start} when a node's {@code onStart} throws. That node and the nodes
+ * started before it have had their {@code onStop} called (in reverse order), later nodes were never
+ * started, and no worker thread is left running.
  *
  * <p>Thread-safety: immutable once thrown.
  */

@@ -52,8 +52,8 @@ public final class Scheduler {
    *
    * @param graph a validated graph
    * @return the running graph
-   * @throws GraphStartException if a node's {@code onStart} throws; nodes already started are
-   *     stopped and no thread is left running
+   * @throws GraphStartException if a node's {@code onStart} throws; it and the nodes already
+   *     started are stopped and no thread is left running
    * @throws IllegalArgumentException if a node named in the configuration is not in the graph
    */
   public RunningGraph start(Graph graph) {

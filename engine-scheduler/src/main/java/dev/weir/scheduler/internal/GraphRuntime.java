@@ -234,10 +234,13 @@ public final class GraphRuntime implements RunningGraph {
       NodeCell cell = cells[i];
       try {
         cell.node.onStart(cell);
-      } catch (VirtualMachineError fatal) {
-        throw fatal;
       } catch (Throwable t) {
-        for (int j = i - 1; j >= 0; j--) {
+        if (Failures.isFatal(t)) {
+          throw (Error) t;
+        }
+        // onStop is "always last": the failing node may hold what it acquired before it threw,
+        // so it is stopped too, then the nodes started before it, in reverse order.
+        for (int j = i; j >= 0; j--) {
           cells[j].callOnStop();
         }
         LOG.error("graph '{}' failed to start: node {} threw in onStart", name, cell.name, t);
@@ -249,7 +252,7 @@ public final class GraphRuntime implements RunningGraph {
                 + cell.name
                 + " threw in onStart: "
                 + t
-                + " (nodes started before it were stopped)",
+                + " (it and the nodes started before it were stopped)",
             t);
       }
       events.record(clock.nanoTime(), EventLog.Type.START, i, 0);
