@@ -26,7 +26,8 @@ import java.util.concurrent.Flow;
  *       input was delivered (for instance after {@code RunningGraph.stop} drained the graph, or
  *       when every source was exhausted).
  *   <li>{@code onError} with the failure when the graph was stopped by a node's {@code
- *       ErrorPolicy.STOP_GRAPH}: the subscriber receives what reached the sink, then the error.
+ *       ErrorPolicy.STOP_GRAPH}: the subscriber receives what reached the sink (within its demand
+ *       and the stop's timeout), then the error.
  *   <li>{@code onError(IllegalStateException)} when the node stops without having finished: the
  *       graph's stop timed out while the sink still had input (the subscriber did not request it in
  *       time; the rest was dead-lettered as {@code SHUTDOWN_UNDELIVERED}), or the node itself was

@@ -247,6 +247,11 @@ public final class FlowSinkNode<T> implements FlowSink<T> {
     if (finished) {
       return;
     }
+    Throwable failure = ctx instanceof NodeCell cell ? cell.graphFailure() : null;
+    if (failure != null) {
+      signalTerminal(failure); // STOP_GRAPH, and the drain did not reach this sink in time
+      return;
+    }
     signalTerminal(
         new IllegalStateException(
             "sink node '"
