@@ -71,6 +71,10 @@ public final class GraphRuntime implements RunningGraph {
   private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
   private @Nullable AutoCloseable clockSubscription;
   private volatile boolean stopping;
+
+  /** A failure that stopped the graph through STOP_GRAPH (the first, or one of racing ones). */
+  private volatile @Nullable Throwable stopGraphCause;
+
   private volatile boolean workersStop;
 
   private GraphRuntime(Graph graph, RuntimeConfig config) {
@@ -397,6 +401,10 @@ public final class GraphRuntime implements RunningGraph {
     if (stopStarted.get()) {
       return;
     }
+    if (stopGraphCause == null) {
+      // Before the stopper starts: every node finishing during this stop sees the cause.
+      stopGraphCause = cause;
+    }
     LOG.error(
         "graph '{}' is stopping because node {} failed (error policy STOP_GRAPH)",
         name,
@@ -681,6 +689,11 @@ public final class GraphRuntime implements RunningGraph {
         LOG.debug("closing the clock subscription failed", e);
       }
     }
+  }
+
+  /** Why a node's STOP_GRAPH policy stopped the graph, or null (running, or stopped by stop()). */
+  @Nullable Throwable stopGraphCause() {
+    return stopGraphCause;
   }
 
   long deadLetters() {

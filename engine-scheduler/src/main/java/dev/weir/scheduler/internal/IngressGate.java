@@ -9,10 +9,15 @@ import dev.weir.core.Plane;
 import dev.weir.core.TraceIds;
 import dev.weir.scheduler.Ingress;
 import dev.weir.scheduler.Priority;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
  * Concurrency: application threads are the producers of the ingress edge. They take turns through
@@ -23,6 +28,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * flag and re-offers before it waits (the producer half of EdgeLink's protocol); the consumer, when
  * it sees the flag, calls roomAvailable(), which signals under the same lock, so the signal cannot
  * fall between a putter's re-offer and its wait.
+ *
+ * Asynchronous producers (the Flow subscriber adapter) cannot wait on `room`: they register a room
+ * listener and call armRoomWait() when they need room, which is the same producer half (set the
+ * flag, fence, re-check the edge) without the lock. roomAvailable() runs the listeners after
+ * signalling the putters, on the consumer's worker thread; close() runs them too, so a producer
+ * waiting for room learns that none will come.
  */
 
 /**
@@ -32,13 +43,18 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class IngressGate<T> implements Ingress<T> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(IngressGate.class);
+
   private final String name;
   private final EdgeLink link;
   private final Clock clock;
   private final TraceIds traceIds;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition room = lock.newCondition();
-  private boolean closed;
+  private final List<Runnable> roomListeners = new CopyOnWriteArrayList<>();
+
+  /** Written under {@code lock}; volatile so that asynchronous producers can poll it. */
+  private volatile boolean closed;
 
   IngressGate(String name, EdgeLink link, Clock clock, long seed) {
     this.name = name;
@@ -116,13 +132,74 @@ final class IngressGate<T> implements Ingress<T> {
     return result;
   }
 
-  /** Called by the consumer side when it made room while putters wait. */
+  /** Called by the consumer side when it made room while putters or listeners wait. */
   void roomAvailable() {
     lock.lock();
     try {
       room.signalAll();
     } finally {
       lock.unlock();
+    }
+    notifyRoomListeners();
+  }
+
+  /**
+   * Registers a callback for asynchronous producers: it runs (on a worker thread, or on the thread
+   * closing the ingress) after room was made while {@link #armRoomWait()} was armed, and when the
+   * ingress closes. It must be quick and must not throw.
+   */
+  void addRoomListener(Runnable listener) {
+    roomListeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Removes a listener added by {@link #addRoomListener}. */
+  void removeRoomListener(Runnable listener) {
+    roomListeners.remove(listener);
+  }
+
+  /**
+   * The producer half of EdgeLink's protocol for a producer that will not wait here: announces that
+   * it needs room, then re-checks. Returns the edge's remaining capacity seen after the
+   * announcement: if that is not enough, a room listener runs once the consumer makes progress.
+   */
+  int armRoomWait() {
+    link.setProducerWaitingVolatile();
+    // Store-load: the flag must be visible before we read the consumer's progress again.
+    VarHandle.fullFence();
+    return remainingCapacity();
+  }
+
+  /**
+   * How many more DATA messages the ingress edge takes now. Read under the lock: remainingCapacity
+   * is a producer-side read, and the lock makes this thread the producer for the moment.
+   */
+  int remainingCapacity() {
+    lock.lock();
+    try {
+      return link.edge.remainingCapacity();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The ingress edge's capacity. */
+  int capacity() {
+    return link.edge.spec().capacity();
+  }
+
+  /** Whether the ingress closed (the graph is shutting down). */
+  boolean isClosed() {
+    return closed;
+  }
+
+  private void notifyRoomListeners() {
+    for (Runnable listener : roomListeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        // Never let a listener fail the consumer's activation, which called us.
+        LOG.error("ingress '{}': a room listener threw", name, e);
+      }
     }
   }
 
@@ -140,6 +217,7 @@ final class IngressGate<T> implements Ingress<T> {
       lock.unlock();
     }
     link.consumer.upstreamDone();
+    notifyRoomListeners();
   }
 
   @Override

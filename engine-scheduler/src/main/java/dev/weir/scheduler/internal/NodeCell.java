@@ -967,6 +967,15 @@ final class NodeCell implements NodeContext, InputGate {
     return lifecycle != null;
   }
 
+  /**
+   * Why a node's STOP_GRAPH policy stopped this cell's graph, or null: lets a node that reports the
+   * end of its input outside the graph (the Flow publisher sink) tell a failed run from a clean
+   * one.
+   */
+  @Nullable Throwable graphFailure() {
+    return runtime.stopGraphCause();
+  }
+
   boolean isFinishedCleanly() {
     return lifecycle == NodeState.FINISHED;
   }

@@ -1,0 +1,62 @@
+package dev.weir.scheduler.flow;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * A {@link Flow.Subscriber} that feeds a running graph's ingress. Made by {@link
+ * GraphFlows#subscriber}.
+ *
+ * <p><b>Demand.</b> It requests from its publisher only what the ingress edge has room for, minus
+ * what it already requested and has not yet received: so its publisher never has more outstanding
+ * demand than the edge's capacity. Received items are offered to the ingress at once (never
+ * blocking the publisher's thread); as the graph consumes from the edge, the consumer's worker
+ * wakes the subscriber, which requests again once at least half the edge is free. If other
+ * producers share the ingress and take the room first, an item that does not fit waits in the
+ * subscriber (at most what was requested) until room frees; nothing is dropped.
+ *
+ * <p><b>Termination.</b> The end of the upstream stream does not end the graph: the ingress stays
+ * open until the graph stops, and other producers may still use it. Instead {@link #completion()}
+ * completes once every received item was handed to the ingress: normally after {@code onComplete},
+ * exceptionally with the publisher's error after {@code onError}. Stop the graph from there if the
+ * stream was the graph's only input. When the graph stops (its ingress closes) first, the
+ * subscriber cancels its subscription and completes {@link #completion()} exceptionally with an
+ * {@link IllegalStateException}; items arriving after that are counted in {@link #refused()}.
+ *
+ * <p>Thread-safety: the {@code Flow.Subscriber} methods follow Reactive Streams (called serially by
+ * one publisher); the getters are safe from any thread. The subscription's {@code request} and
+ * {@code cancel} are called serially, from the publisher's thread (inside {@code onSubscribe} or
+ * {@code onNext}), from a graph worker thread (when the graph made room) or from the thread
+ * stopping the graph; a publisher that emits synchronously inside {@code request} then emits on
+ * that thread.
+ *
+ * @param <T> the payload type
+ */
+public interface GraphSubscriber<T> extends Flow.Subscriber<T> {
+
+  /**
+   * Returns a stage that completes when the upstream stream ended and every item received was
+   * handed to the ingress. Dependent actions may run on a graph worker thread: use the {@code
+   * *Async} variants to do anything slow, and never call {@code RunningGraph.stop} synchronously
+   * from it.
+   *
+   * @return completes normally after {@code onComplete}; exceptionally with the publisher's error
+   *     after {@code onError}, or with an {@link IllegalStateException} if the ingress closed first
+   */
+  CompletionStage<Void> completion();
+
+  /**
+   * Returns how many items were handed to the ingress (whatever its edge policy did with them).
+   *
+   * @return the count
+   */
+  long forwarded();
+
+  /**
+   * Returns how many items could not be handed over because the ingress had closed, or because its
+   * port rejected them (wrong type or failed validator); each is also counted by the edge.
+   *
+   * @return the count
+   */
+  long refused();
+}
