@@ -1,0 +1,134 @@
+package dev.weir.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weir.core.Graph;
+import dev.weir.core.Nodes;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Bad scheduler settings fail at once, with a message that says what to do. */
+class SchedulerConfigTest {
+
+  private static Graph tiny() {
+    return Graph.builder("tiny")
+        .add("numbers", Nodes.range(0, 3))
+        .add("sink", Nodes.sink(Long.class, x -> {}))
+        .connect("numbers.out", "sink.in")
+        .build();
+  }
+
+  @Test
+  void workers_belowOne_isRejected() {
+    assertThatThrownBy(() -> Scheduler.builder().workers(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("workers must be >= 1, was 0");
+  }
+
+  @Test
+  void bandWeights_belowOne_namesTheBand() {
+    assertThatThrownBy(() -> Scheduler.builder().bandWeights(8, 4, 0, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("band weight of NORMAL must be >= 1, was 0");
+  }
+
+  @Test
+  void batchLimit_belowOne_isRejected() {
+    assertThatThrownBy(() -> Scheduler.builder().batchLimit(0))
+        .hasMessage("batch limit must be >= 1, was 0");
+  }
+
+  @Test
+  void pickPerturbation_outsideZeroToOne_isRejected() {
+    assertThatThrownBy(() -> Scheduler.builder().pickPerturbation(1.5))
+        .hasMessage("pick perturbation must be in [0, 1], was 1.5");
+    assertThatThrownBy(() -> Scheduler.builder().pickPerturbation(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void priority_control_isReservedForControlMessages() {
+    assertThatThrownBy(() -> Scheduler.builder().priority("sink", Priority.CONTROL))
+        .hasMessageContaining("node sink")
+        .hasMessageContaining("use HIGH");
+  }
+
+  @Test
+  void start_withSettingsForAnUnknownNode_namesTheSettingAndTheNodesThatExist() {
+    Scheduler scheduler = Scheduler.builder().errorPolicy("sinc", ErrorPolicy.STOP_NODE).build();
+
+    assertThatThrownBy(() -> scheduler.start(tiny()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Scheduler.errorPolicy(\"sinc\", ...)")
+        .hasMessageContaining("numbers")
+        .hasMessageContaining("sink");
+    Scheduler byPriority = Scheduler.builder().priority("nope", Priority.HIGH).build();
+    assertThatThrownBy(() -> byPriority.start(tiny()))
+        .hasMessageContaining("Scheduler.priority(\"nope\", ...)");
+  }
+
+  @Test
+  void restartPolicy_withoutABudget_isRejected() {
+    assertThatThrownBy(() -> ErrorPolicy.restart(0, Duration.ofSeconds(1)))
+        .hasMessageContaining("at least 1 restart");
+    assertThatThrownBy(() -> ErrorPolicy.restart(3, Duration.ZERO))
+        .hasMessageContaining("positive window");
+    ErrorPolicy policy = ErrorPolicy.restart(3, Duration.ofSeconds(10));
+    assertThat(policy.kind()).isEqualTo(ErrorPolicy.Kind.RESTART);
+    assertThat(policy.maxRestarts()).isEqualTo(3);
+    assertThat(policy.window()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(policy).hasToString("RESTART(3 in PT10S)");
+    assertThat(ErrorPolicy.STOP_GRAPH).hasToString("STOP_GRAPH");
+  }
+
+  @Test
+  void virtualClock_cannotGoBack() {
+    VirtualClock clock = VirtualClock.at(100);
+    assertThatThrownBy(() -> clock.advance(Duration.ofNanos(-1)))
+        .hasMessageContaining("cannot go back");
+    assertThat(clock.advance(Duration.ofNanos(5))).isEqualTo(105);
+    assertThat(clock.nanoTime()).isEqualTo(105);
+  }
+
+  @Test
+  void shutdownReport_render_listsEveryEdgeNodeAndFailure() {
+    ShutdownReport report =
+        new ShutdownReport(
+            "g",
+            true,
+            Duration.ofMillis(1500),
+            List.of(new ShutdownReport.EdgeOutcome("a.out->b.in", 10, 2, 3)),
+            List.of(new ShutdownReport.NodeOutcome("a", NodeState.STOPPED)),
+            3,
+            List.of("b: onStop threw boom"));
+
+    assertThat(report.undelivered()).isEqualTo(3);
+    assertThat(report.render())
+        .contains("shutdown of 'g': TIMED OUT in 1500 ms, dead letters: 3")
+        .contains("a.out->b.in")
+        .contains("delivered=10 discarded=2 undelivered=3")
+        .contains("node a: STOPPED")
+        .contains("onStop failed: b: onStop threw boom");
+  }
+
+  @Test
+  void snapshot_render_showsStatesEdgesAndRecentEvents() throws Exception {
+    RunningGraph running = Scheduler.builder().build().start(tiny());
+    try {
+      assertThat(running.awaitCompletion(Duration.ofSeconds(10))).isTrue();
+      GraphSnapshot snapshot = running.snapshot();
+      assertThat(snapshot.node("missing")).isNull();
+      assertThat(snapshot.edge("missing")).isNull();
+      assertThat(snapshot.render())
+          .contains("graph 'tiny'")
+          .contains("node numbers FINISHED")
+          .contains("edge numbers.out->sink.in")
+          .contains("ACTIVATE numbers")
+          .contains("FINISH sink");
+    } finally {
+      running.stop(Duration.ofSeconds(5));
+    }
+  }
+}
