@@ -242,8 +242,10 @@ final class NodeCell implements NodeContext {
     if (!isTerminated()) {
       maybeFinish();
     }
-    signalTouchedConsumers();
     again |= waitForRoom();
+    // After waitForRoom: its re-check may flush parked messages into an edge. Signalled before it,
+    // a consumer could stay idle over them while this cell, still blocked, waits for that consumer.
+    signalTouchedConsumers();
     wakeWaitingProducers();
     runtime.events.record(clock.nanoTime(), EventLog.Type.ACTIVATE, index, processed);
     endActivation(again && !isTerminated());
