@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -51,6 +53,27 @@ final class SchedulerFixtures {
     if (running.isRunning()) {
       running.stop(Duration.ofSeconds(5));
     }
+  }
+
+  /**
+   * Runs a blocking task on a thread of its own (never a shared pool, where a parked task could
+   * hold up the next one).
+   */
+  static <T> CompletableFuture<T> onNewThread(String name, Callable<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(task.call());
+              } catch (Throwable t) {
+                result.completeExceptionally(t);
+              }
+            },
+            name);
+    thread.setDaemon(true);
+    thread.start();
+    return result;
   }
 
   /** The names of live threads that start with a prefix. */
