@@ -318,15 +318,18 @@ final class SchedulerFixtures {
   }
 
   /**
-   * A Long pass-through node that records its lifecycle hooks and fails on request: on the messages
-   * {@code failOnMessage} selects, on the ticks {@code failOnTick} selects (counted from 1), in
-   * onFinish, in onStop, and in the starts {@code failOnStart} selects (counted from 1).
+   * A Long pass-through node that records its lifecycle hooks, holds messages at a gate on request,
+   * and fails on request: on the messages {@code failOnMessage} selects, on the ticks {@code
+   * failOnTick} selects (counted from 1), in onFinish, in onStop, and in the starts {@code
+   * failOnStart} selects (counted from 1).
    */
   static final class Probe implements Node {
     private final PortSpec<Long> in = in();
     private final PortSpec<Long> out = out();
     private HookLog log = new HookLog();
     private LongPredicate failOnMessage = x -> false;
+    private Gate gate = new Gate();
+    private LongPredicate gateWhile = x -> false;
     private IntPredicate failOnTick = n -> false;
     private IntPredicate failOnStart = n -> false;
     private boolean failOnFinish;
@@ -338,6 +341,13 @@ final class SchedulerFixtures {
 
     Probe recordingTo(HookLog hookLog) {
       this.log = hookLog;
+      return this;
+    }
+
+    /** Messages matching {@code which} wait at the gate before they are processed. */
+    Probe gatedOn(Gate g, LongPredicate which) {
+      this.gate = g;
+      this.gateWhile = which;
       return this;
     }
 
@@ -401,6 +411,9 @@ final class SchedulerFixtures {
     @Override
     public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
       Message<Long> m = in.cast(message);
+      if (gateWhile.test(m.payload())) {
+        gate.pass();
+      }
       messages.incrementAndGet();
       if (failOnMessage.test(m.payload())) {
         throw new Boom(ctx.nodeName() + " onMessage " + m.payload());
