@@ -107,6 +107,10 @@ final class NodeCell implements NodeContext {
   private volatile @Nullable NodeState lifecycle;
   private volatile @Nullable String blockedOn;
   private volatile boolean tickPending;
+
+  /** Set by shutdown when it takes the cell for the final drain or leaves it to a stuck worker. */
+  private volatile boolean abandoned;
+
   private final NodeCounters counters = new NodeCounters();
 
   // --- activation-owned ---
@@ -212,7 +216,7 @@ final class NodeCell implements NodeContext {
       runtime.events.record(clock.nanoTime(), EventLog.Type.TICK, index, 0);
       invoke(HOOK_TICK, null, null);
     }
-    while (!blocked && processed < batchLimit && !isTerminated()) {
+    while (!blocked && processed < batchLimit && !isTerminated() && !abandoned) {
       EdgeLink from = nextInputLink();
       if (from == null) {
         break;
@@ -239,8 +243,14 @@ final class NodeCell implements NodeContext {
         again |= pull();
       }
     }
-    if (!isTerminated()) {
+    if (!isTerminated() && !abandoned) {
       maybeFinish();
+    }
+    if (abandoned) {
+      // Shutdown gave up waiting for this activation: no more hooks, no more emits; the worker
+      // loop does the final drain (finishAbandoned).
+      endActivation(false);
+      return;
     }
     again |= waitForRoom();
     // After waitForRoom: its re-check may flush parked messages into an edge. Signalled before it,
@@ -553,6 +563,45 @@ final class NodeCell implements NodeContext {
     } finally {
       inStop = false;
     }
+  }
+
+  /**
+   * Shutdown, after the workers were joined: takes the cell for the final drain, or returns false
+   * if a worker is still inside one of its hooks, which then drains it itself ({@link
+   * #takeIfAbandoned}). Dekker-style: {@code abandoned} is written before the CAS here and read
+   * after the worker releases RUNNING, so exactly one side takes the cell.
+   */
+  boolean abandonForShutdown() {
+    abandoned = true;
+    return claim();
+  }
+
+  /** Worker, after an activation: true if shutdown left this cell to it and this call took it. */
+  boolean takeIfAbandoned() {
+    return abandoned && claim();
+  }
+
+  /** Sets RUNNING for good unless an activation runs; no activation can begin afterwards. */
+  private boolean claim() {
+    for (; ; ) {
+      int s = state;
+      if ((s & RUNNING) != 0) {
+        return false;
+      }
+      if (STATE.compareAndSet(this, s, s | RUNNING)) {
+        return true;
+      }
+    }
+  }
+
+  /** The final drain of a cell shutdown left to its stuck worker: what stop does for the others. */
+  void finishAbandoned() {
+    discardInputs(DeadLetter.Reason.SHUTDOWN_UNDELIVERED);
+    deadLetterOutbox(DeadLetter.Reason.SHUTDOWN_UNDELIVERED, null);
+    if (lifecycle != NodeState.FAILED) {
+      callOnStop();
+    }
+    markStopped();
   }
 
   /** Shutdown, after the workers stopped: marks the final state. */
