@@ -599,6 +599,119 @@ class ErrorPolicyTest {
     }
   }
 
+  static Stream<Arguments> restartHooks() {
+    List<Arguments> args = new ArrayList<>();
+    for (String hook : List.of("pull", "onFinish")) {
+      for (int workers : new int[] {1, 2, 4}) {
+        args.add(Arguments.of(hook, workers));
+      }
+    }
+    return args.stream();
+  }
+
+  /** A restart is onStop then onStart on the failing node; the graph carries on around it. */
+  @ParameterizedTest(name = "{0}, workers={1}")
+  @MethodSource("restartHooks")
+  void hook_throwingUnderRestart_restartsTheNodeAndTheGraphCarriesOn(String hook, int workers)
+      throws Exception {
+    HookLog log = new HookLog();
+    Probe probe = new Probe().recordingTo(log);
+    if (hook.equals("onFinish")) {
+      probe.failingOnFinish();
+    }
+    ProbeSource source =
+        new ProbeSource(200).recordingTo(log).failingOnPull(n -> hook.equals("pull") && n == 2);
+    CollectingSink sink = new CollectingSink();
+    Graph graph =
+        Graph.builder("err-restart-hooks")
+            .add("source", source)
+            .add("probe", probe)
+            .add("sink", sink)
+            .connect("source.out", "probe.in", EdgeSpec.blocking(8))
+            .connect("probe.out", "sink.in")
+            .build();
+    String failing = hook.equals("pull") ? "source" : "probe";
+    RunningGraph running =
+        SchedulerFixtures.scheduler(workers, new DeadLetterLog())
+            .errorPolicy(failing, ErrorPolicy.restart(3, Duration.ofMinutes(1)))
+            .build()
+            .start(graph);
+    try {
+      assertThat(running.awaitCompletion(LONG)).as(running.snapshot().render()).isTrue();
+      GraphSnapshot.NodeView view = node(running, failing);
+      assertThat(view.restarts()).as(running.snapshot().render()).isEqualTo(1);
+      assertThat(view.errors()).isEqualTo(1);
+      assertThat(view.state()).isEqualTo(NodeState.FINISHED);
+      assertThat(sink.received()).isEqualTo(upTo(200));
+    } finally {
+      running.stop(LONG);
+    }
+    List<String> hooks = log.hooksOf(failing);
+    assertThat(hooks.subList(0, 1)).containsExactly("onStart");
+    assertThat(hooks).containsSubsequence("onStop", "onStart").endsWith("onStop");
+    assertThat(hooks.stream().filter("onStart"::equals).count()).isEqualTo(2);
+    assertThat(hooks.stream().filter("onStop"::equals).count()).isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "workers={0}")
+  @ValueSource(ints = {1, 2, 4})
+  void onTick_throwingUnderRestart_restartsTheNodeAndItTicksOn(int workers) throws Exception {
+    VirtualClock clock = VirtualClock.start();
+    HookLog log = new HookLog();
+    Probe probe = new Probe().recordingTo(log).ticking(Duration.ofSeconds(1), n -> n == 1);
+    CollectingSink sink = new CollectingSink();
+    RunningGraph running =
+        SchedulerFixtures.scheduler(workers, new DeadLetterLog())
+            .clock(clock)
+            .errorPolicy("probe", ErrorPolicy.restart(3, Duration.ofMinutes(1)))
+            .build()
+            .start(ingressProbeSink("err-restart-tick", probe, sink));
+    try {
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(running.awaitQuiescence(LONG)).isTrue();
+      await().atMost(LONG).until(() -> node(running, "probe").restarts() == 1);
+      assertThat(log.hooksOf("probe")).containsExactly("onStart", "onTick", "onStop", "onStart");
+
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(running.awaitQuiescence(LONG)).isTrue();
+      await().atMost(LONG).until(() -> probe.ticks() == 2);
+      putAll(running, 7);
+      await().atMost(LONG).until(() -> sink.count() == 1);
+      assertThat(node(running, "probe").errors()).isEqualTo(1);
+      assertThat(node(running, "probe").state()).isNotEqualTo(NodeState.FAILED);
+    } finally {
+      running.stop(LONG);
+    }
+  }
+
+  @ParameterizedTest(name = "workers={0}")
+  @ValueSource(ints = {1, 2, 4})
+  void onStop_throwingDuringARestart_isLoggedAndTheRestartGoesOn(int workers) throws Exception {
+    HookLog log = new HookLog();
+    Probe probe = new Probe().recordingTo(log).failingOnMessage(x -> x == 2).failingOnStop();
+    CollectingSink sink = new CollectingSink();
+    RunningGraph running =
+        SchedulerFixtures.scheduler(workers, new DeadLetterLog())
+            .errorPolicy("probe", ErrorPolicy.restart(1, Duration.ofMinutes(1)))
+            .build()
+            .start(ingressProbeSink("err-restart-stop", probe, sink));
+    ShutdownReport report;
+    try {
+      putAll(running, range(0, 5));
+      await().atMost(LONG).until(() -> sink.count() == 4);
+      assertThat(node(running, "probe").restarts()).isEqualTo(1);
+      assertThat(node(running, "probe").state()).isNotEqualTo(NodeState.FAILED);
+    } finally {
+      report = running.stop(LONG);
+    }
+    assertThat(sink.received()).containsExactly(0L, 1L, 3L, 4L);
+    assertThat(log.hooksOf("probe"))
+        .containsExactly("onStart", "onStop", "onStart", "onFinish", "onStop");
+    assertThat(report.stopFailures())
+        .hasSize(1)
+        .allSatisfy(f -> assertThat(f).startsWith("probe: "));
+  }
+
   @Test
   void restartPolicy_withoutABudget_isRejected() {
     org.assertj.core.api.Assertions.assertThatThrownBy(

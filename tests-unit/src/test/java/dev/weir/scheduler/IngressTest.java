@@ -260,6 +260,56 @@ class IngressTest {
     assertThat(sink.received()).as("what was accepted still drains").containsExactly(0L, 1L, 2L);
   }
 
+  /**
+   * A put waiting for room returns CLOSED once its consumer is stopped by its policy without having
+   * made room (a consumer that takes a message first makes room, and the put is ACCEPTED).
+   */
+  @ParameterizedTest(name = "workers={0}")
+  @ValueSource(ints = {1, 2, 4})
+  void put_waitingWhenItsConsumerFails_returnsClosed(int workers) throws Exception {
+    Gate gate = new Gate();
+    SchedulerFixtures.Probe probe =
+        new SchedulerFixtures.Probe().gatedOn(gate, x -> x == 0).failingOnMessage(x -> x == 0);
+    Graph graph =
+        Graph.builder("ingress-put-consumer-fails")
+            .add("probe", probe)
+            .add("sink", new CollectingSink())
+            .ingress("in", "probe.in", EdgeSpec.blocking(2))
+            .connect("probe.out", "sink.in")
+            .build();
+    DeadLetterLog deadLetters = new DeadLetterLog();
+    RunningGraph running =
+        SchedulerFixtures.scheduler(workers, deadLetters)
+            .errorPolicy("probe", ErrorPolicy.STOP_NODE)
+            .build()
+            .start(graph);
+    try {
+      Ingress<Long> ingress = running.ingress("in", Long.class);
+      assertThat(ingress.offer(0L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      await().atMost(LONG).until(gate::hasArrivals);
+      assertThat(ingress.offer(1L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(ingress.offer(2L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      AtomicReference<Thread> putter = new AtomicReference<>();
+      CompletableFuture<OfferResult> put =
+          SchedulerFixtures.onNewThread(
+              "putter",
+              () -> {
+                putter.set(Thread.currentThread());
+                return ingress.put(3L, LONG);
+              });
+      await().atMost(LONG).until(() -> isWaiting(putter.get()));
+
+      gate.open();
+
+      assertThat(put.get(30, TimeUnit.SECONDS).status()).isEqualTo(OfferStatus.CLOSED);
+      assertThat(deadLetters.payloads(DeadLetter.Reason.NODE_FAILED)).containsExactly(0L);
+      assertThat(deadLetters.payloads(DeadLetter.Reason.CONSUMER_STOPPED)).containsExactly(1L, 2L);
+    } finally {
+      gate.open();
+      running.stop(LONG);
+    }
+  }
+
   /** Offers racing with stop: whatever was accepted before the ingress closed is delivered. */
   @ParameterizedTest(name = "workers={0}")
   @ValueSource(ints = {1, 2, 4})

@@ -348,6 +348,62 @@ class ShutdownTest {
     }
   }
 
+  /**
+   * A drain that cannot finish (messages circling a feedback loop keep each node's upstream open)
+   * times out; the workers stop between activations, and every circling message is counted as
+   * undelivered and dead-lettered, on whichever edge or outbox it was.
+   *
+   * <pre>
+   * ingress in --> a --> b
+   *                ^     |
+   *                \-----/ (feedback)
+   * </pre>
+   */
+  @ParameterizedTest(name = "workers={0}")
+  @ValueSource(ints = {1, 2, 4})
+  void stop_whenTheDrainTimesOut_deadLettersEveryMessageLeftAndRunsEveryOnStop(int workers)
+      throws Exception {
+    HookLog log = new HookLog();
+    Graph graph =
+        Graph.builder("shutdown-timeout-loop")
+            .add("a", new Probe().recordingTo(log))
+            .add("b", new Probe().recordingTo(log))
+            .ingress("in", "a.in")
+            .connect("a.out", "b.in", EdgeSpec.blocking(4))
+            .connect("b.out", "a.in", EdgeSpec.blocking(4).asFeedback())
+            .build();
+    DeadLetterLog deadLetters = new DeadLetterLog();
+    RunningGraph running = SchedulerFixtures.scheduler(workers, deadLetters).build().start(graph);
+    Ingress<Long> in = running.ingress("in", Long.class);
+    for (long v = 0; v < 6; v++) {
+      in.put(v, LONG);
+    }
+    await()
+        .atMost(LONG)
+        .until(() -> Objects.requireNonNull(running.snapshot().node("b")).messages() > 100);
+
+    ShutdownReport report = running.stop(Duration.ofMillis(200));
+
+    String context = report.render() + deadLetters;
+    assertThat(report.timedOut()).as(context).isTrue();
+    assertThat(report.stopFailures()).as(context).isEmpty();
+    assertThat(report.undelivered()).as("all six were still circling; %s", context).isEqualTo(6);
+    assertThat(deadLetters.withReason(DeadLetter.Reason.SHUTDOWN_UNDELIVERED))
+        .as(context)
+        .hasSize(6)
+        .extracting(d -> (Long) d.message().payload())
+        .containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L);
+    assertThat(deadLetters.all()).hasSize(6);
+    assertThat(log.nodesCalling("onStop")).containsExactly("b", "a");
+    assertThat(log.nodesCalling("onFinish")).isEmpty();
+    for (ShutdownReport.EdgeOutcome edge : report.edges()) {
+      EdgeStats stats = Objects.requireNonNull(running.snapshot().edge(edge.id()));
+      assertThat(stats.unaccounted()).as("%s: %s", edge.id(), stats).isZero();
+      assertThat(stats.depth()).as("%s: %s", edge.id(), stats).isZero();
+      assertThat(stats.discarded()).as(edge.id()).isLessThanOrEqualTo(edge.undelivered());
+    }
+  }
+
   @ParameterizedTest(name = "workers={0}")
   @ValueSource(ints = {1, 2, 4})
   void stop_calledAgainOrConcurrently_returnsTheFirstReport(int workers) throws Exception {
