@@ -538,7 +538,11 @@ final class NodeCell implements NodeContext {
         Message<?> m;
         while ((m = link.parked.pollFirst()) != null) {
           runtime.deadLetter(new DeadLetter(m, link.consumer.name, link.id, reason, cause));
-          link.undeliveredAtShutdown++;
+          if (reason == DeadLetter.Reason.SHUTDOWN_UNDELIVERED) {
+            // The report's "undelivered" is what shutdown left; an outbox dropped by a failure
+            // (STOP_NODE, an exhausted restart budget) was dead-lettered as NODE_FAILED earlier.
+            link.undeliveredAtShutdown++;
+          }
           total++;
         }
       }
