@@ -338,6 +338,93 @@ class ErrorPolicyTest {
     }
   }
 
+  /**
+   * A STOP_NODE failure while the node's outbox holds parked messages dead-letters them as
+   * NODE_FAILED at once; they are not "left undelivered at shutdown", so a clean stop reports none.
+   *
+   * <p>Regression: the outbox of a node stopped by its policy was counted in the shutdown report's
+   * {@code undelivered}, which the report defines as what shutdown dead-lettered as
+   * SHUTDOWN_UNDELIVERED.
+   */
+  @ParameterizedTest(name = "workers={0}")
+  @ValueSource(ints = {1, 2, 4})
+  void onMessage_throwingUnderStopNodeWithAParkedOutbox_deadLettersTheOutboxAsNodeFailed(
+      int workers) throws Exception {
+    CollectingSink sink = new CollectingSink();
+    Graph graph =
+        Graph.builder("err-stop-node-outbox")
+            .add(
+                "burst",
+                Nodes.flatMap(
+                    Long.class,
+                    Long.class,
+                    x -> {
+                      List<Long> ten =
+                          new ArrayList<>(upTo(10).stream().map(i -> x * 10 + i).toList());
+                      if (x == 1) {
+                        return () -> new FailingAfter(ten.iterator());
+                      }
+                      return ten;
+                    }))
+            .add("sink", sink)
+            .ingress("in", "burst.in")
+            .connect("burst.out", "sink.in", EdgeSpec.blocking(4))
+            .build();
+    DeadLetterLog deadLetters = new DeadLetterLog();
+    RunningGraph running =
+        SchedulerFixtures.scheduler(workers, deadLetters)
+            .errorPolicy("burst", ErrorPolicy.STOP_NODE)
+            .build()
+            .start(graph);
+    ShutdownReport report;
+    try {
+      putAll(running, 0, 1);
+      await().atMost(LONG).until(() -> node(running, "burst").state() == NodeState.FAILED);
+      await().atMost(LONG).until(() -> node(running, "sink").state() == NodeState.FINISHED);
+    } finally {
+      report = running.stop(LONG);
+    }
+    List<Long> parked = new ArrayList<>();
+    List<Object> failedInputs = new ArrayList<>();
+    for (DeadLetter d : deadLetters.withReason(DeadLetter.Reason.NODE_FAILED)) {
+      if ("burst.out->sink.in".equals(d.edgeId())) {
+        parked.add((Long) d.message().payload());
+      } else {
+        failedInputs.add(d.message().payload());
+      }
+    }
+    assertThat(failedInputs).containsExactly(1L);
+    assertThat(parked).as("at least the 6 of 10 that did not fit").hasSizeGreaterThanOrEqualTo(6);
+    List<Long> accounted = new ArrayList<>(sink.received());
+    accounted.addAll(parked);
+    SchedulerFixtures.assertEachExactlyOnce(accounted, upTo(20), report.render());
+    assertThat(report.timedOut()).isFalse();
+    assertThat(report.undelivered()).as(report.render()).isZero();
+    assertThat(deadLetters.count(DeadLetter.Reason.SHUTDOWN_UNDELIVERED)).isZero();
+  }
+
+  /** Yields the delegate's elements, then throws: a flatMap that fails after emitting them. */
+  private static final class FailingAfter implements java.util.Iterator<Long> {
+    private final java.util.Iterator<Long> delegate;
+
+    FailingAfter(java.util.Iterator<Long> delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return true;
+    }
+
+    @Override
+    public Long next() {
+      if (delegate.hasNext()) {
+        return delegate.next();
+      }
+      throw new Boom("burst after emitting");
+    }
+  }
+
   @ParameterizedTest(name = "workers={0}")
   @ValueSource(ints = {1, 2, 4})
   void pull_throwingUnderStopNode_failsTheSourceAndDownstreamFinishes(int workers)
