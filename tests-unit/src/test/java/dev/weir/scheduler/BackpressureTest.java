@@ -92,6 +92,13 @@ class BackpressureTest {
     }
   }
 
+  /**
+   * The basic backpressure cycle: park, BLOCKED, consumer drains, producer resumes.
+   *
+   * <p>Regression: a blocked producer whose end-of-activation re-check flushed part of its outbox
+   * did not signal the consumer for those messages; with 2+ workers the consumer could stay IDLE
+   * over a full edge while the producer waited for it (about one run in ten hung).
+   */
   @ParameterizedTest(name = "workers={0}")
   @ValueSource(ints = {1, 2, 4})
   void blockEdge_fastSourceIntoSlowConsumer_producerBlocksAndResumesLosingNothing(int workers)

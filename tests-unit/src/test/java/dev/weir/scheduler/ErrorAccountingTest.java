@@ -83,7 +83,7 @@ class ErrorAccountingTest {
   @MethodSource("policiesAndWorkers")
   void failEdge_overflowing_isAnErrorOfTheProducerAndDeadLettersTheMessage(
       ErrorPolicy policy, int workers) throws Exception {
-    FirehoseSource source = new FirehoseSource(400, 10);
+    FirehoseSource source = new FirehoseSource(120, 10);
     CollectingSink sink = new CollectingSink();
     Graph graph =
         Graph.builder("err-fail-edge")
@@ -115,7 +115,7 @@ class ErrorAccountingTest {
         assertThat(deadLetters.all()).hasSize(1);
       } else {
         assertThat(sourceState).isEqualTo(NodeState.FINISHED);
-        assertThat(source.emitted()).isEqualTo(400);
+        assertThat(source.emitted()).isEqualTo(120);
       }
     } finally {
       running.stop(LONG);
@@ -126,7 +126,7 @@ class ErrorAccountingTest {
   @ValueSource(ints = {1, 2, 4})
   void coalesceEdge_whoseMergeThrows_deadLettersMergeFailedAndTheProducerContinues(int workers)
       throws Exception {
-    FirehoseSource source = new FirehoseSource(400, 10);
+    FirehoseSource source = new FirehoseSource(120, 10);
     CollectingSink sink = new CollectingSink();
     OverflowPolicy throwingMerge =
         OverflowPolicy.<Long>coalesce(
@@ -146,7 +146,7 @@ class ErrorAccountingTest {
 
       assertEmittedValuesAccounted(
           source, sink, deadLetters, DeadLetter.Reason.MERGE_FAILED, running);
-      assertThat(source.emitted()).isEqualTo(400);
+      assertThat(source.emitted()).isEqualTo(120);
       assertThat(deadLetters.all())
           .allSatisfy(
               d -> {
@@ -168,7 +168,7 @@ class ErrorAccountingTest {
       throws Exception {
     long seed = seed();
     String replay = "replay with -Dweir.seed=" + seed;
-    int n = 10_000;
+    int n = 3_000;
     SplittableRandom random = new SplittableRandom(seed);
     Set<Long> failing = new HashSet<>();
     for (long x = 0; x < n; x++) {

@@ -581,6 +581,13 @@ class ErrorPolicyTest {
     assertThat(log.nodesCalling("onStop")).containsExactly("sink", "probe", "source");
     String failing = hook.equals("pull") ? "source" : "probe";
     assertThat(node(running, failing).errors()).isEqualTo(1);
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(SchedulerFixtures.liveThreads("weir-err-stop-graph-"))
+                    .as("workers and the stopper thread end")
+                    .isEmpty());
     if (hook.equals("onMessage")) {
       assertThat(deadLetters.payloads(DeadLetter.Reason.NODE_FAILED)).containsExactly(5L);
     } else {

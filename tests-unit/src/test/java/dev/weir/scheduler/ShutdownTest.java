@@ -270,6 +270,10 @@ class ShutdownTest {
    * source --8 BLOCK--> relay --8 BLOCK--> sink (stuck on message 0)
    *        \--8 DROP--> side
    * </pre>
+   *
+   * <p>Regression: a worker still inside a hook after the grace made stop skip the final drain and
+   * every onStop; the report showed nothing undelivered, nothing was dead-lettered, and the stuck
+   * activation went on delivering after stop returned.
    */
   @ParameterizedTest(name = "workers={0}")
   @ValueSource(ints = {1, 2, 4})
@@ -346,6 +350,13 @@ class ShutdownTest {
       assertThat(stats.unaccounted()).as("%s: %s", edge, stats).isZero();
       assertThat(stats.depth()).as("%s: %s", edge, stats).isZero();
     }
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(SchedulerFixtures.liveThreads("weir-shutdown-stuck-"))
+                    .as("the stuck worker ends once its hook returns")
+                    .isEmpty());
   }
 
   /**
