@@ -2,9 +2,12 @@ package dev.weir.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.core.EdgeSpec;
+import dev.weir.core.Graph;
 import dev.weir.core.Message;
 import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
+import dev.weir.core.OfferStatus;
 import dev.weir.core.PortSpec;
 import dev.weir.core.SourceNode;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,6 +96,37 @@ final class SchedulerFixtures {
     List<Long> values = new ArrayList<>();
     for (long i = 0; i < count; i++) {
       values.add(i);
+    }
+    return values;
+  }
+
+  // ------------------------------------------------------------------ graphs and driving them
+
+  static GraphSnapshot.NodeView node(RunningGraph running, String name) {
+    return Objects.requireNonNull(running.snapshot().node(name), name);
+  }
+
+  /** {@code ingress "in" (BLOCK 64) -> probe -> sink}. */
+  static Graph ingressProbeSink(String name, Probe probe, CollectingSink sink) {
+    return Graph.builder(name)
+        .add("probe", probe)
+        .add("sink", sink)
+        .ingress("in", "probe.in", EdgeSpec.blocking(64))
+        .connect("probe.out", "sink.in")
+        .build();
+  }
+
+  static void putAll(RunningGraph running, long... values) throws InterruptedException {
+    Ingress<Long> in = running.ingress("in", Long.class);
+    for (long v : values) {
+      assertThat(in.put(v, LONG).status()).isEqualTo(OfferStatus.ACCEPTED);
+    }
+  }
+
+  static long[] range(long from, long to) {
+    long[] values = new long[(int) (to - from)];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = from + i;
     }
     return values;
   }
