@@ -14,6 +14,7 @@ import dev.weir.core.NodeContext;
 import dev.weir.core.Nodes;
 import dev.weir.core.OverflowPolicy;
 import dev.weir.core.PortSpec;
+import dev.weir.core.SourceNode;
 import dev.weir.scheduler.SchedulerFixtures.CollectingSink;
 import dev.weir.scheduler.SchedulerFixtures.DeadLetterLog;
 import dev.weir.scheduler.SchedulerFixtures.FirehoseSource;
@@ -398,7 +399,7 @@ class BackpressureTest {
   }
 
   /** A {@link FirehoseSource} whose first pull waits at a gate, so the test can set things up. */
-  static final class GatedFirehose implements dev.weir.core.SourceNode {
+  static final class GatedFirehose implements SourceNode {
     private final FirehoseSource delegate;
     private final SchedulerFixtures.Gate gate;
     private boolean passed;

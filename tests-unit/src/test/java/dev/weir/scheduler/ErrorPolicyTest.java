@@ -22,6 +22,7 @@ import dev.weir.scheduler.SchedulerFixtures.Probe;
 import dev.weir.scheduler.SchedulerFixtures.ProbeSource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -374,10 +375,10 @@ class ErrorPolicyTest {
   }
 
   /** Yields the delegate's elements, then throws: a flatMap that fails after emitting them. */
-  private static final class FailingAfter implements java.util.Iterator<Long> {
-    private final java.util.Iterator<Long> delegate;
+  private static final class FailingAfter implements Iterator<Long> {
+    private final Iterator<Long> delegate;
 
-    FailingAfter(java.util.Iterator<Long> delegate) {
+    FailingAfter(Iterator<Long> delegate) {
       this.delegate = delegate;
     }
 

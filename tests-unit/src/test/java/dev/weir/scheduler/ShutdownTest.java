@@ -23,6 +23,7 @@ import dev.weir.scheduler.SchedulerFixtures.Probe;
 import dev.weir.scheduler.SchedulerFixtures.ProbeSource;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -171,7 +172,7 @@ class ShutdownTest {
         .isGreaterThan(finished.indexOf("right"));
     assertThat(finished.get(4)).isEqualTo("sink");
     List<String> reverseTopological = new ArrayList<>(graph.topologicalOrder());
-    java.util.Collections.reverse(reverseTopological);
+    Collections.reverse(reverseTopological);
     assertThat(log.nodesCalling("onStop")).isEqualTo(reverseTopological);
     Map<Long, Long> perValue =
         sink.received().stream()
