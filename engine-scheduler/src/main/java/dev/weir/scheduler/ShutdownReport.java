@@ -17,7 +17,10 @@ import java.util.Locale;
  * @param edges per edge, ingress edges first
  * @param nodes each node's final state, in topological order
  * @param deadLetters how many dead letters the graph produced in its whole run
- * @param stopFailures nodes whose {@code onStop} threw, with the exception's text
+ * @param stopFailures nodes whose {@code onStop} threw, with the exception's text, and nodes still
+ *     inside a hook when the timeout and a short grace ran out: such a node takes no more input;
+ *     what is queued for it is counted here as undelivered, and is dead-lettered (and its {@code
+ *     onStop} called, on its own worker) when the hook returns
  */
 public record ShutdownReport(
     String graph,

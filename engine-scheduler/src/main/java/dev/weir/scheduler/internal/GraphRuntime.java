@@ -336,6 +336,9 @@ public final class GraphRuntime implements RunningGraph {
       try {
         if (cell.beginActivation()) {
           cell.activate();
+          if (cell.takeIfAbandoned()) {
+            finishAbandoned(cell);
+          }
         }
       } catch (RuntimeException | Error e) {
         LOG.error("graph '{}': internal error while running node {}", name, cell.name, e);
@@ -346,6 +349,26 @@ public final class GraphRuntime implements RunningGraph {
         queues.activationDone();
       }
     }
+  }
+
+  /**
+   * This worker's activation outlived the shutdown's grace, so stop left the cell to it: once the
+   * report is out (it counted the cell's queued input), dead-letter that input and stop the node.
+   */
+  private void finishAbandoned(NodeCell cell) {
+    try {
+      report.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      LOG.debug("graph '{}': stop failed; draining node {} anyway", name, cell.name, e);
+    }
+    LOG.warn(
+        "graph '{}': node {} returned from its hook after the shutdown; dead-lettering its"
+            + " input and stopping it",
+        name,
+        cell.name);
+    cell.finishAbandoned();
   }
 
   // ------------------------------------------------------------------ callbacks from cells
@@ -572,28 +595,23 @@ public final class GraphRuntime implements RunningGraph {
     closeClockSubscription();
     metrics.close();
 
-    List<String> stopFailures = new ArrayList<>(stuck);
-    // Claim every cell as if for an activation: this thread then owns its hooks, its outbox and
-    // the consumer side of its inputs (the CAS orders everything its last activation wrote before
-    // what we do). A cell we cannot claim is still inside a hook on a stuck worker: we leave it
-    // and its inputs alone, so a node never runs on two threads, and report it.
-    boolean[] claimed = new boolean[cells.length];
-    for (NodeCell cell : cells) {
-      claimed[cell.index] = cell.claimForShutdown();
-      if (!claimed[cell.index]) {
-        stopFailures.add(
-            cell.name
-                + ": still running a hook after the drain timeout; its onStop was skipped"
-                + " and what its inputs hold was left in place");
-      }
+    List<String> stopFailures = new ArrayList<>();
+    // The final drain takes every cell. A worker that outlived the grace is still inside a hook of
+    // one cell; that cell cannot be taken (its node would run on two threads), so it is left to
+    // that worker, which drains and stops it when the hook returns (see workerLoop). Closing the
+    // edges first turns whatever such a hook still emits into dead letters rather than strays.
+    for (EdgeLink link : links) {
+      link.edge.close();
     }
+    boolean[] taken = new boolean[cells.length];
     for (NodeCell cell : cells) {
-      if (claimed[cell.index]) {
+      taken[cell.index] = cell.abandonForShutdown();
+      if (taken[cell.index]) {
         cell.deadLetterOutbox(DeadLetter.Reason.SHUTDOWN_UNDELIVERED, null);
       }
     }
     for (EdgeLink link : links) {
-      if (claimed[link.consumer.index]) {
+      if (taken[link.consumer.index]) {
         link.undelivered.addAndGet(
             link.edge.discardAll(
                 m ->
@@ -605,15 +623,25 @@ public final class GraphRuntime implements RunningGraph {
                             DeadLetter.Reason.SHUTDOWN_UNDELIVERED,
                             null))));
       } else {
+        // Counted now; its consumer dead-letters them once its hook returns and the report is out.
         link.undelivered.addAndGet(link.edge.depth() + link.edge.controlDepth());
       }
     }
     for (int i = cells.length - 1; i >= 0; i--) {
       NodeCell cell = cells[i];
-      if (claimed[i] && cell.viewState() != NodeState.FAILED) {
+      if (!taken[i]) {
+        stopFailures.add(
+            cell.name
+                + ": still inside a hook after the drain timeout ("
+                + (stuck.isEmpty() ? "on the thread calling stop" : String.join(", ", stuck))
+                + "); it takes no more input, and its onStop and the dead-lettering of its"
+                + " undelivered input run when the hook returns");
+        continue;
+      }
+      if (cell.viewState() != NodeState.FAILED) {
         Throwable failure = cell.callOnStop();
         if (failure != null) {
-          stopFailures.add(cell.name + ": onStop threw " + failure);
+          stopFailures.add(cell.name + ": " + failure);
         }
       }
       cell.markStopped();
@@ -656,7 +684,7 @@ public final class GraphRuntime implements RunningGraph {
     return result;
   }
 
-  /** Joins the workers; returns a description of any still running (stuck in a hook). */
+  /** Joins the workers; returns the names of any still running (stuck in a hook). */
   private List<String> joinWorkers(long waitMillis) {
     List<String> stuck = new ArrayList<>();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
@@ -670,11 +698,7 @@ public final class GraphRuntime implements RunningGraph {
         Thread.currentThread().interrupt();
       }
       if (worker.isAlive()) {
-        stuck.add(
-            "worker "
-                + worker.getName()
-                + " is still inside a node hook; onStop and the final"
-                + " drain were skipped to keep nodes single-threaded");
+        stuck.add(worker.getName());
       }
     }
     return stuck;

@@ -124,6 +124,9 @@ final class NodeCell implements NodeContext, InputGate {
   /** Set by pause(), cleared by resume(), from any thread; read before each input message. */
   private volatile boolean inputPaused;
 
+  /** Set by shutdown when it takes the cell for the final drain or leaves it to a stuck worker. */
+  private volatile boolean abandoned;
+
   private final NodeCounters counters = new NodeCounters();
 
   // --- activation-owned ---
@@ -268,7 +271,7 @@ final class NodeCell implements NodeContext, InputGate {
       runtime.events.record(clock.nanoTime(), EventLog.Type.TICK, index, 0);
       invoke(HOOK_TICK, null, null);
     }
-    while (!blocked && !inputPaused && processed < batchLimit && !isTerminated()) {
+    while (!blocked && !inputPaused && processed < batchLimit && !isTerminated() && !abandoned) {
       Message<?> message = pollNextInput();
       EdgeLink from = polledFrom;
       if (message == null || from == null) {
@@ -293,8 +296,13 @@ final class NodeCell implements NodeContext, InputGate {
         again |= pull();
       }
     }
-    if (!isTerminated()) {
+    if (!isTerminated() && !abandoned) {
       maybeFinish();
+    }
+    if (abandoned) {
+      // Shutdown gave up waiting for this activation: no more hooks, no more emits; the worker
+      // loop does the final drain (finishAbandoned).
+      return false;
     }
     // waitForRoom may flush parked messages, so consumers are signalled after it: a message
     // accepted by that last flush must not sit in an edge whose consumer nobody woke.
@@ -320,7 +328,11 @@ final class NodeCell implements NodeContext, InputGate {
         throw (Error) t;
       }
       onFailure("pull", null, null, t);
-      more = true;
+      // Pulled again under CONTINUE or after a RESTART: a failure is not "nothing to emit", and
+      // no consumer progress may ever come to wake the source. A pull that fails for good is for
+      // STOP_NODE or a restart budget to end, not for the scheduler to park silently.
+      pulledNothing = false;
+      return !blocked && !isTerminated();
     }
     if (!more) {
       sourceDone = true;
@@ -631,9 +643,12 @@ final class NodeCell implements NodeContext, InputGate {
   /** Consumer side: dead-letters everything queued on the inputs; wakes waiting producers. */
   private void discardInputs(DeadLetter.Reason reason) {
     for (EdgeLink link : inputs) {
-      link.undelivered.addAndGet(
+      int discarded =
           link.edge.discardAll(
-              m -> runtime.deadLetter(new DeadLetter(m, name, link.id, reason, null))));
+              m -> runtime.deadLetter(new DeadLetter(m, name, link.id, reason, null)));
+      if (reason == DeadLetter.Reason.SHUTDOWN_UNDELIVERED) {
+        link.undelivered.addAndGet(discarded); // see deadLetterOutbox
+      }
     }
     wakeWaitingProducers();
   }
@@ -647,7 +662,11 @@ final class NodeCell implements NodeContext, InputGate {
           Message<?> m;
           while ((m = parked.pollFirst()) != null) {
             runtime.deadLetter(new DeadLetter(m, link.consumer.name, link.id, reason, cause));
-            link.undelivered.incrementAndGet();
+            if (reason == DeadLetter.Reason.SHUTDOWN_UNDELIVERED) {
+              // The report's "undelivered" is what shutdown left; an outbox dropped by a failure
+              // (STOP_NODE, an exhausted restart budget) was dead-lettered as NODE_FAILED earlier.
+              link.undelivered.incrementAndGet();
+            }
             total++;
           }
         }
@@ -677,19 +696,42 @@ final class NodeCell implements NodeContext, InputGate {
   }
 
   /**
-   * Shutdown, after the workers stopped: takes the cell as an activation would, so the stopping
-   * thread may run its onStop and touch its outbox. False if a stuck worker still runs it.
+   * Shutdown, after the workers were joined: takes the cell for the final drain, or returns false
+   * if a worker is still inside one of its hooks, which then drains it itself ({@link
+   * #takeIfAbandoned}). Dekker-style: {@code abandoned} is written before the CAS here and read
+   * after the worker releases RUNNING, so exactly one side takes the cell.
    */
-  boolean claimForShutdown() {
+  boolean abandonForShutdown() {
+    abandoned = true;
+    return claim();
+  }
+
+  /** Worker, after an activation: true if shutdown left this cell to it and this call took it. */
+  boolean takeIfAbandoned() {
+    return abandoned && claim();
+  }
+
+  /** Sets RUNNING for good unless an activation runs; no activation can begin afterwards. */
+  private boolean claim() {
     for (; ; ) {
       int s = state;
       if ((s & RUNNING) != 0) {
         return false;
       }
-      if (STATE.compareAndSet(this, s, RUNNING)) {
+      if (STATE.compareAndSet(this, s, s | RUNNING)) {
         return true;
       }
     }
+  }
+
+  /** The final drain of a cell shutdown left to its stuck worker: what stop does for the others. */
+  void finishAbandoned() {
+    discardInputs(DeadLetter.Reason.SHUTDOWN_UNDELIVERED);
+    deadLetterOutbox(DeadLetter.Reason.SHUTDOWN_UNDELIVERED, null);
+    if (lifecycle != NodeState.FAILED) {
+      callOnStop();
+    }
+    markStopped();
   }
 
   /** Shutdown, after the workers stopped: marks the final state. */
