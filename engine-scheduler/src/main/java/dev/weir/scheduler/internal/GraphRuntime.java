@@ -281,13 +281,16 @@ public final class GraphRuntime implements RunningGraph {
         links.size() - ingresses.size(),
         ingresses.size(),
         workers.size());
-    for (Thread thread : workers) {
-      thread.start();
-    }
+    // Queue every source before any worker runs: a worker started first could run the first
+    // source, and queue its consumers, before the later sources are queued, which would make the
+    // ready-queue order (and a one-worker run) depend on thread start-up timing.
     for (NodeCell cell : cells) {
       if (cell.isSource()) {
         cell.signal(cell.band);
       }
+    }
+    for (Thread thread : workers) {
+      thread.start();
     }
     if (cells.length == 0) {
       completed.countDown();
@@ -443,7 +446,16 @@ public final class GraphRuntime implements RunningGraph {
 
   @Override
   public boolean awaitCompletion(Duration timeout) throws InterruptedException {
-    return completed.await(timeout.toNanos(), TimeUnit.NANOSECONDS) || report.isDone();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!completed.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return report.isDone();
+    }
+    // The last node finishes inside its activation, which still records its events after that.
+    // Wait for it to end, so that a snapshot taken now is final (one-worker runs compare their
+    // trace hashes right after this call). Finished nodes are never queued again, so this is
+    // short; it gives up early only if a concurrent stop closed the queues.
+    queues.awaitQuiet(Math.max(0, deadline - System.nanoTime()));
+    return true;
   }
 
   @Override
