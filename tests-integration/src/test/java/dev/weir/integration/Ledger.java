@@ -28,7 +28,7 @@ import java.util.Set;
  * per edge     offered  = accepted + dropped + coalesced + blocked + failed + rejected + closed
  *              accepted = delivered + evicted + discarded + depth + controlDepth  (unaccounted == 0)
  *              highWaterMark &lt;= capacity
- * per graph    dead letters = sum over edges of undelivered
+ * per graph    dead letters = sum over edges of (undelivered - left in place by a stuck consumer)
  *                           + sum over node-fed edges of (failed + rejected + closed)
  *                           + messages whose processing threw (NODE_FAILED)
  * </pre>
@@ -117,7 +117,9 @@ final class Ledger {
             .as("edge %s: nothing is left queued after stop\n%s", outcome.id(), context)
             .isZero();
       }
-      expectedDeadLetters += outcome.undelivered();
+      // A consumer stuck in a hook past the timeout keeps what its edge holds: counted as
+      // undelivered, left in place, not dead-lettered. Every other edge is empty by now.
+      expectedDeadLetters += outcome.undelivered() - (s.depth() + s.controlDepth());
       if (!ingressIds.contains(outcome.id())) {
         // An ingress hands these outcomes back to its caller; a node's context dead-letters them.
         expectedDeadLetters += s.failed() + s.rejected() + s.closed();
