@@ -27,7 +27,14 @@ final class LogCapture implements BeforeEachCallback, AfterEachCallback {
 
   private static final String ENGINE_LOGGERS = "dev.weir";
 
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final ListAppender<ILoggingEvent> appender =
+      new ListAppender<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+          event.prepareForDeferredProcessing(); // thread name and arguments as at logging time
+          super.append(event);
+        }
+      };
   private Logger logger;
   private boolean additive;
 
