@@ -20,6 +20,7 @@ import dev.weir.scheduler.RunningGraph;
 import dev.weir.scheduler.Scheduler;
 import dev.weir.scheduler.ShutdownReport;
 import dev.weir.scheduler.VirtualClock;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *   latency, 2 workers, system clock:
  *
  *     flood ──B(256)──► stage ──B(256)──► target ◄── ingress "ctl": 2,000 offerControl
- *       └ emitControl every 1,000th ─ forwarded ┘
+ *       └ emitControl every 100th ─ forwarded ┘
  *     spin  ──B(256)──► burner                      (keeps the other worker busy)
  * </pre>
  */
@@ -160,16 +161,21 @@ class ControlPreemptionTest {
 
   /**
    * Offer-to-{@code onMessage} latency of 2,000 CONTROL messages against a pipeline whose edges
-   * stay full, on two workers and the system clock. The bound is generous (a tick-sized 50 ms at
-   * p99): this guards against CONTROL messages waiting behind data, not against a slow machine.
+   * stay full, on two workers and the system clock. A DATA message waits behind about 512 others
+   * (two full edges, 20 µs each at the target): several milliseconds. A CONTROL message overtakes
+   * them: its median must be a fraction of the data's. The p99 of the 2,000 offered ones must stay
+   * below a tick chosen generously, 1 s: on an idle 2-core machine p99 is a few milliseconds, but
+   * other processes can starve the workers (p99 reached 300 ms at a load average of 13 on 2 cores),
+   * and a latency bound must not turn machine load into a failure.
    */
   @Test
-  void controlMessages_againstSaturatedPipeline_arriveWellWithinATick() throws Exception {
+  void controlMessages_againstSaturatedPipeline_overtakeDataAndArriveWithinATick()
+      throws Exception {
     int samples = 2_000;
     LatencyTarget target = new LatencyTarget(samples);
     Graph graph =
         Graph.builder("control-latency")
-            .add("flood", new InfiniteSource(1_000))
+            .add("flood", new InfiniteSource(100))
             .add("stage", new Forward(1_000))
             .add("target", target)
             .add("spin", new InfiniteSource(0))
@@ -187,7 +193,7 @@ class ControlPreemptionTest {
     try {
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> target.data.get() >= 20_000 && isFull(running, "stage.out->target.in"));
+          .until(() -> target.data.get() >= 5_000 && isFull(running, "stage.out->target.in"));
       Ingress<Long> ctl = running.ingress("ctl", Long.class);
       for (int i = 0; i < samples; i++) {
         sentAt[i] = System.nanoTime(); // visible to the target: written before the offer
@@ -206,14 +212,16 @@ class ControlPreemptionTest {
 
     long[] ingress = target.latencies();
     long[] emitted = target.emittedLatencies();
+    long[] data = target.dataLatencies();
     Arrays.sort(ingress);
     Arrays.sort(emitted);
+    Arrays.sort(data);
     System.out.printf(
         Locale.ROOT,
         "control latency (2 workers, system clock, saturated): offerControl->onMessage n=%d"
             + " p50=%.1f us p99=%.1f us max=%.1f us (lane full %d times); emitControl->onMessage"
-            + " through two full edges n=%d p50=%.1f us p99=%.1f us max=%.1f us; target data"
-            + " messages=%d%n",
+            + " through two full edges n=%d p50=%.1f us p99=%.1f us max=%.1f us; DATA through the"
+            + " same edges n=%d p50=%.1f us p99=%.1f us; load average %.1f on %d cores%n",
         ingress.length,
         micros(percentile(ingress, 50)),
         micros(percentile(ingress, 99)),
@@ -223,16 +231,28 @@ class ControlPreemptionTest {
         micros(percentile(emitted, 50)),
         micros(percentile(emitted, 99)),
         micros(emitted[emitted.length - 1]),
-        target.data.get());
-    long tick = TimeUnit.MILLISECONDS.toNanos(50);
+        data.length,
+        micros(percentile(data, 50)),
+        micros(percentile(data, 99)),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+        Runtime.getRuntime().availableProcessors());
+    long tick = TimeUnit.SECONDS.toNanos(1);
     assertThat(ingress).as(context).hasSize(samples);
     assertThat(percentile(ingress, 99))
         .as("p99 of offerControl -> onMessage under saturation, ns\n%s", context)
         .isLessThan(tick);
+    // Only ~1 in 100 data messages brings an emitted CONTROL message, too few samples for a
+    // p99 that one stall of the machine cannot move: their median is compared with the data's.
     assertThat(emitted).as("the flood's own CONTROL messages arrived\n%s", context).isNotEmpty();
-    assertThat(percentile(emitted, 99))
-        .as("p99 of emitControl -> onMessage through two full edges, ns\n%s", context)
-        .isLessThan(tick);
+    assertThat(data).as(context).isNotEmpty();
+    assertThat(percentile(ingress, 50))
+        .as(
+            "CONTROL median well below the DATA median (%d ns): it overtakes queued data",
+            percentile(data, 50))
+        .isLessThan(percentile(data, 50) / 4);
+    assertThat(percentile(emitted, 50))
+        .as("emitted CONTROL median well below the DATA median (%d ns)", percentile(data, 50))
+        .isLessThan(percentile(data, 50) / 4);
     assertThat(after.edge("stage.out->target.in").highWaterMark())
         .as("the data plane was saturated\n%s", context)
         .isEqualTo(256);
@@ -486,7 +506,10 @@ class ControlPreemptionTest {
     }
   }
 
-  /** Measures each CONTROL message's latency; burns a little CPU per data message. */
+  /**
+   * Measures each CONTROL message's latency, and every 8th DATA message's; burns 20 µs of CPU per
+   * DATA message.
+   */
   static final class LatencyTarget implements Node {
     final long[] sentAt;
     final AtomicLong data = new AtomicLong();
@@ -494,6 +517,7 @@ class ControlPreemptionTest {
     private final PortSpec<Long> in = PortSpec.of("in", Long.class);
     private final long[] latencies;
     private final List<Long> emittedLatencies = Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> dataLatencies = Collections.synchronizedList(new ArrayList<>());
 
     LatencyTarget(int samples) {
       this.sentAt = new long[samples];
@@ -509,8 +533,10 @@ class ControlPreemptionTest {
     public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
       long now = System.nanoTime();
       if (!message.isControl()) {
-        BusyWork.spin(1_000);
-        data.incrementAndGet();
+        if (data.incrementAndGet() % 8 == 0) {
+          dataLatencies.add(now - message.timestampNanos());
+        }
+        BusyWork.spin(20_000);
         return;
       }
       long id = in.cast(message).payload();
@@ -524,6 +550,12 @@ class ControlPreemptionTest {
 
     long[] latencies() {
       return latencies.clone();
+    }
+
+    long[] dataLatencies() {
+      synchronized (dataLatencies) {
+        return dataLatencies.stream().mapToLong(Long::longValue).toArray();
+      }
     }
 
     long[] emittedLatencies() {
