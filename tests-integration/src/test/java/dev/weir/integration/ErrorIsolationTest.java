@@ -178,8 +178,7 @@ class ErrorIsolationTest {
     Ledger.assertClosed(graph, after, report, dead, 1);
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> assertThat(ShutdownSemanticsTest.threadsNamed("weir-" + name + "-")).isEmpty());
+        .untilAsserted(() -> assertThat(WorkerThreads.named("weir-" + name + "-")).isEmpty());
   }
 
   @WorkerCounts
