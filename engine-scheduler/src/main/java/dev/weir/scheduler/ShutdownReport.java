@@ -35,8 +35,9 @@ public record ShutdownReport(
    * @param delivered messages handed to the consumer over the whole run
    * @param discarded messages removed by policy: dropped, evicted or coalesced
    * @param undelivered messages left undelivered and dead-lettered: still queued or parked when the
-   *     run ended, or discarded because their consumer (or producer) stopped by its error policy;
-   *     for a consumer stuck in a hook after a timeout, what its edge still holds
+   *     run ended, or discarded because their consumer (or producer) stopped by its error policy,
+   *     including those emitted to the edge after its consumer stopped; for a consumer stuck in a
+   *     hook after a timeout, what its edge still holds
    */
   public record EdgeOutcome(String id, long delivered, long discarded, long undelivered) {}
 

@@ -223,6 +223,17 @@ class ErrorIsolationTest {
         .as("everything after the last failure reaches a stopped consumer\n%s", context)
         .containsExactlyInAnyOrderElementsOf(LongStream.range(401, items).boxed().toList());
     assertThat(dead.count()).as(context).isEqualTo(items - 397);
+    assertThat(report.edges())
+        .filteredOn(e -> e.id().equals(IN_EDGE))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.undelivered())
+                    .as(
+                        "the report counts as undelivered every message dead-lettered because"
+                            + " flaky stopped: queued then, or offered after\n%s",
+                        context)
+                    .isEqualTo(items - 401));
     for (int n = 1; n <= 3; n++) {
       assertThat(logs.messages(Level.WARN, "restarting node flaky (" + n + " of 3 within PT1M)"))
           .as(logs.describe())

@@ -841,6 +841,9 @@ final class NodeCell implements NodeContext, InputGate {
             "node " + name + " emitted a message its consumer rejects: " + result.reason());
       }
       case CLOSED -> {
+        // The consumer stopped by its error policy and closed the edge: dead-lettered, and
+        // counted with what was queued when it stopped, so the report's undelivered matches.
+        link.undelivered.incrementAndGet();
         runtime.deadLetter(
             new DeadLetter(
                 message, link.consumer.name, link.id, DeadLetter.Reason.CONSUMER_STOPPED, null));
