@@ -36,7 +36,8 @@ public interface RunningGraph {
 
   /**
    * Waits until every node has finished on its own (all sources exhausted, all edges drained) or
-   * the graph stopped.
+   * the graph stopped. Once it returns {@code true} after completion, the last activation has ended
+   * too, so a {@link #snapshot()} taken then is final.
    *
    * @param timeout the longest wait
    * @return whether the graph completed in time

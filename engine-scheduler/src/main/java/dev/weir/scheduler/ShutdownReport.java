@@ -37,10 +37,10 @@ public record ShutdownReport(
    * @param id the edge id
    * @param delivered messages handed to the consumer over the whole run
    * @param discarded messages removed by policy: dropped, evicted or coalesced
-   * @param undelivered messages the shutdown found still queued on the edge or parked in its
-   *     producer's outbox, dead-lettered as {@code SHUTDOWN_UNDELIVERED} (for a consumer stuck in a
-   *     hook: what its edge held, dead-lettered when the hook returns). Messages lost earlier to a
-   *     node stopped by its error policy are dead letters with their own reason, not counted here
+   * @param undelivered messages left undelivered and dead-lettered: still queued or parked when the
+   *     run ended, or discarded because their consumer (or producer) stopped by its error policy,
+   *     including those emitted to the edge after its consumer stopped; for a consumer stuck in a
+   *     hook after a timeout, what its edge still holds
    */
   public record EdgeOutcome(String id, long delivered, long discarded, long undelivered) {}
 

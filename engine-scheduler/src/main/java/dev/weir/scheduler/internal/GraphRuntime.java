@@ -484,7 +484,16 @@ public final class GraphRuntime implements RunningGraph {
 
   @Override
   public boolean awaitCompletion(Duration timeout) throws InterruptedException {
-    return completed.await(timeout.toNanos(), TimeUnit.NANOSECONDS) || report.isDone();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!completed.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+      return report.isDone();
+    }
+    // The last node finishes inside its activation, which still records its events after that.
+    // Wait for it to end, so that a snapshot taken now is final (one-worker runs compare their
+    // trace hashes right after this call). Finished nodes are never queued again, so this is
+    // short; it gives up early only if a concurrent stop closed the queues.
+    queues.awaitQuiet(Math.max(0, deadline - System.nanoTime()));
+    return true;
   }
 
   @Override

@@ -646,9 +646,7 @@ final class NodeCell implements NodeContext, InputGate {
       int discarded =
           link.edge.discardAll(
               m -> runtime.deadLetter(new DeadLetter(m, name, link.id, reason, null)));
-      if (reason == DeadLetter.Reason.SHUTDOWN_UNDELIVERED) {
-        link.undelivered.addAndGet(discarded); // see deadLetterOutbox
-      }
+      link.undelivered.addAndGet(discarded); // see deadLetterOutbox
     }
     wakeWaitingProducers();
   }
@@ -662,11 +660,10 @@ final class NodeCell implements NodeContext, InputGate {
           Message<?> m;
           while ((m = parked.pollFirst()) != null) {
             runtime.deadLetter(new DeadLetter(m, link.consumer.name, link.id, reason, cause));
-            if (reason == DeadLetter.Reason.SHUTDOWN_UNDELIVERED) {
-              // The report's "undelivered" is what shutdown left; an outbox dropped by a failure
-              // (STOP_NODE, an exhausted restart budget) was dead-lettered as NODE_FAILED earlier.
-              link.undelivered.incrementAndGet();
-            }
+            // Counted per edge whatever the reason: the report's "undelivered" is everything this
+            // edge accepted or its producer parked that was dead-lettered instead of delivered,
+            // so each edge's ledger closes (see ShutdownReport.EdgeOutcome).
+            link.undelivered.incrementAndGet();
             total++;
           }
         }
@@ -883,6 +880,9 @@ final class NodeCell implements NodeContext, InputGate {
             "node " + name + " emitted a message its consumer rejects: " + result.reason());
       }
       case CLOSED -> {
+        // The consumer stopped by its error policy and closed the edge: dead-lettered, and
+        // counted with what was queued when it stopped, so the report's undelivered matches.
+        link.undelivered.incrementAndGet();
         runtime.deadLetter(
             new DeadLetter(
                 message, link.consumer.name, link.id, DeadLetter.Reason.CONSUMER_STOPPED, null));

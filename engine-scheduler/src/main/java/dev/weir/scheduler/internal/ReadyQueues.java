@@ -135,6 +135,11 @@ final class ReadyQueues {
     lock.lock();
     try {
       NodeCell cell = pollLocked();
+      if (cell == null && running == 0) {
+        // Quiet now, and perhaps only since pollLocked skipped stale entries (left by lifts): say
+        // so before sleeping, or awaitQuiet would wait until this worker is woken again.
+        quiet.signalAll();
+      }
       if (cell == null && waitNanos != 0 && !closed && wakeGeneration == seenGeneration) {
         waitingWorkers++;
         try {
