@@ -42,6 +42,8 @@ public record GraphSnapshot(
    * @param messages how many messages it processed
    * @param errors how many times a hook threw
    * @param restarts how many times it was restarted
+   * @param unrouted messages it emitted to an output with no edge (they go nowhere; counted so that
+   *     nothing disappears unseen)
    */
   public record NodeView(
       String name,
@@ -50,7 +52,8 @@ public record GraphSnapshot(
       long activations,
       long messages,
       long errors,
-      long restarts) {}
+      long restarts,
+      long unrouted) {}
 
   /**
    * One edge's counters.
@@ -107,7 +110,11 @@ public record GraphSnapshot(
       sb.append(" activations=").append(n.activations());
       sb.append(" messages=").append(n.messages());
       sb.append(" errors=").append(n.errors());
-      sb.append(" restarts=").append(n.restarts()).append('\n');
+      sb.append(" restarts=").append(n.restarts());
+      if (n.unrouted() > 0) {
+        sb.append(" unrouted=").append(n.unrouted());
+      }
+      sb.append('\n');
     }
     for (EdgeView e : edges) {
       sb.append("  edge ").append(e.id()).append(' ').append(e.stats()).append('\n');

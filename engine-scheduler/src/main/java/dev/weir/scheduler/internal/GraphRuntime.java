@@ -526,7 +526,8 @@ public final class GraphRuntime implements RunningGraph {
               c.counter(NodeCounters.ACTIVATIONS),
               c.counter(NodeCounters.MESSAGES),
               c.counter(NodeCounters.ERRORS),
-              c.counter(NodeCounters.RESTARTS)));
+              c.counter(NodeCounters.RESTARTS),
+              c.counter(NodeCounters.UNROUTED)));
     }
     List<GraphSnapshot.EdgeView> edges = new ArrayList<>(links.size());
     for (EdgeLink link : links) {
