@@ -1,0 +1,69 @@
+package dev.weir.benchmarks.tools;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One JMH metric: its score, its confidence interval (JMH's 99.9% interval; the score itself when
+ * JMH could not compute one, e.g. from a single iteration) and its unit.
+ *
+ * <p>Thread-safety: immutable.
+ *
+ * @param score the mean
+ * @param low the lower end of the confidence interval
+ * @param high the upper end of the confidence interval
+ * @param unit JMH's unit, e.g. {@code ops/us} or {@code B/op}
+ */
+record Score(double score, double low, double high, String unit) {
+
+  /** Reads a JMH metric object ({@code primaryMetric} or one of {@code secondaryMetrics}). */
+  static Score of(Map<?, ?> metric) {
+    double score = number(metric.get("score"));
+    double low = score;
+    double high = score;
+    if (metric.get("scoreConfidence") instanceof List<?> ci && ci.size() == 2) {
+      double l = number(ci.get(0));
+      double h = number(ci.get(1));
+      if (!Double.isNaN(l) && !Double.isNaN(h)) {
+        low = Math.min(l, score);
+        high = Math.max(h, score);
+      }
+    }
+    return new Score(score, low, high, String.valueOf(metric.get("scoreUnit")));
+  }
+
+  static double number(Object value) {
+    if (value instanceof Number n) {
+      return n.doubleValue();
+    }
+    if (value instanceof String s) {
+      return Double.parseDouble(s);
+    }
+    return Double.NaN;
+  }
+
+  /** This score and its interval multiplied by {@code factor} (positive). */
+  Score scaled(double factor) {
+    return new Score(score * factor, low * factor, high * factor, unit);
+  }
+
+  /**
+   * This score divided by a reference, with the widest interval the two intervals allow: from
+   * {@code low / ref.high} to {@code high / ref.low}.
+   */
+  Score ratioTo(Score ref) {
+    double hi = ref.low > 0 ? high / ref.low : Double.POSITIVE_INFINITY;
+    return new Score(score / ref.score, low / ref.high, hi, "ratio");
+  }
+
+  /** Whether the two intervals share a point. */
+  boolean overlaps(Score other) {
+    return low <= other.high && other.low <= high;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT, "%.4g [%.4g, %.4g] %s", score, low, high, unit);
+  }
+}
