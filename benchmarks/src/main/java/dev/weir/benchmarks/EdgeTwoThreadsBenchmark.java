@@ -31,13 +31,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  *   benchmark thread ──offer──▶ [ queue, capacity 1024 ] ──poll──▶ consumer thread (sum)
- *        (spins while full)                                  (spins while empty)
+ *        (spins, then yields, while full)              (spins, then yields, while empty)
  * </pre>
  *
- * <p>Both sides busy-spin with {@link Thread#onSpinWait} (the issue's "spin" figures for JCTools);
- * on a 2-core machine the two threads own both cores, so anything else running there shows up in
- * the score. Weir: a BLOCK {@link Edge} made with {@link Edge#create}. Peers: {@link
- * ArrayBlockingQueue} (non-blocking offer/poll, same spinning) and JCTools {@link SpscArrayQueue}.
+ * <p>Both sides busy-wait: {@value SpinningConsumer#SPINS} {@link Thread#onSpinWait} spins, then
+ * {@link Thread#yield} (between the issue's "yield" and "spin" figures for JCTools). On a 2-core
+ * machine the two threads need both cores, so anything else running there shows up in the score.
+ * Weir: a BLOCK {@link Edge} made with {@link Edge#create}. Peers: {@link ArrayBlockingQueue}
+ * (non-blocking offer/poll, same spinning) and JCTools {@link SpscArrayQueue}.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar EdgeTwoThreadsBenchmark}. Normalized in
  * the regression gate by {@code jctoolsSpsc}.
@@ -94,8 +95,8 @@ public class EdgeTwoThreadsBenchmark {
       Message<Long>[] ms = messages;
       for (int i = 0; i < TRANSFER; i++) {
         Message<Long> m = ms[i & (RING - 1)];
-        while (!offer(m)) {
-          Thread.onSpinWait();
+        for (int idle = 0; !offer(m); ) {
+          idle = SpinningConsumer.backOff(idle);
         }
       }
       sent += TRANSFER;

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * A dedicated consumer thread for the two-thread benchmarks: it polls a queue in a busy loop
- * ({@link Thread#onSpinWait} when empty), sums the payloads and publishes how many it has taken, so
- * the producing benchmark thread can wait for a fixed-count transfer to land.
+ * ({@link #backOff} when empty), sums the payloads and publishes how many it has taken, so the
+ * producing benchmark thread can wait for a fixed-count transfer to land.
  *
  * <p>Thread-safety: {@link #consumed}, {@link #sum} and {@link #awaitCount} are for the one
  * producing thread; the poll function runs only on the consumer thread.
@@ -33,6 +33,9 @@ final class SpinningConsumer {
       throw new ExceptionInInitializerError(e);
     }
   }
+
+  /** Busy spins before a waiting side starts to yield. */
+  static final int SPINS = 100;
 
   private final Supplier<Message<Long>> poll;
   private final Thread thread;
@@ -55,12 +58,14 @@ final class SpinningConsumer {
   private void run() {
     long localSum = 0;
     long localCount = 0;
+    int idle = 0;
     while (running) {
       Message<Long> m = poll.get();
       if (m == null) {
-        Thread.onSpinWait();
+        idle = backOff(idle);
         continue;
       }
+      idle = 0;
       localSum += m.payload();
       localCount++;
       SUM.setRelease(this, localSum); // release: ordered before the count store below
@@ -80,9 +85,29 @@ final class SpinningConsumer {
 
   /** Spins until {@code target} messages have been taken. */
   void awaitCount(long target) {
+    int idle = 0;
     while (consumed() < target) {
-      Thread.onSpinWait();
+      idle = backOff(idle);
     }
+  }
+
+  /**
+   * One step of the busy-wait of both sides: {@value #SPINS} spins with {@link Thread#onSpinWait},
+   * then a {@link Thread#yield} per step. Pure spinning is faster on an idle machine but collapses
+   * when the two threads share their cores with anything else (a descheduled partner leaves the
+   * other spinning for a whole time slice); yielding after a short spin keeps the figures usable on
+   * a loaded 2-core machine.
+   *
+   * @param idle the steps taken so far without progress
+   * @return the next count
+   */
+  static int backOff(int idle) {
+    if (idle < SPINS) {
+      Thread.onSpinWait();
+    } else {
+      Thread.yield();
+    }
+    return idle + 1;
   }
 
   /** Stops and joins the thread. */

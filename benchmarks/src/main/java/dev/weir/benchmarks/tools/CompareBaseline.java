@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * so every Weir row is divided by a reference row of the same class measured in the same run
  * ({@link #REFERENCES}: Weir edges by JCTools SPSC, pipeline4 by the two-thread ABQ baseline,
  * fan_in4 by ABQ, metrics-on by metrics-off). A faster or slower machine moves both and cancels
- * out. The ratio's interval is the widest the two 99.9% intervals allow.
+ * out. The ratio's interval combines the two 99.9% intervals in quadrature ({@link Score#ratioTo}).
  *
  * <p><b>Verdict.</b> A row fails only when its ratio is more than the threshold (10%) worse than
  * the baseline's <em>and</em> the two ratio intervals do not overlap; worse but overlapping is

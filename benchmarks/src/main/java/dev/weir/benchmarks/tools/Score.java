@@ -26,7 +26,9 @@ record Score(double score, double low, double high, String unit) {
       double l = number(ci.get(0));
       double h = number(ci.get(1));
       if (!Double.isNaN(l) && !Double.isNaN(h)) {
-        low = Math.min(l, score);
+        // Every metric gated here (throughput, time, bytes) is non-negative; a wide interval from a
+        // few noisy iterations can reach below zero, which only makes ratios unreadable.
+        low = Math.max(0, Math.min(l, score));
         high = Math.max(h, score);
       }
     }
@@ -49,12 +51,19 @@ record Score(double score, double low, double high, String unit) {
   }
 
   /**
-   * This score divided by a reference, with the widest interval the two intervals allow: from
-   * {@code low / ref.high} to {@code high / ref.low}.
+   * This score divided by a reference. The two are measured independently (different forks, at
+   * different moments), so the ratio's relative half-width is the two relative half-widths added in
+   * quadrature: first-order error propagation. Adding them outright (the widest interval both allow
+   * at once) would be so wide on a noisy machine that no regression could ever show.
    */
   Score ratioTo(Score ref) {
-    double hi = ref.low > 0 ? high / ref.low : Double.POSITIVE_INFINITY;
-    return new Score(score / ref.score, low / ref.high, hi, "ratio");
+    double ratio = score / ref.score;
+    double relative = Math.hypot(halfWidth() / score, ref.halfWidth() / ref.score);
+    return new Score(ratio, Math.max(0, ratio * (1 - relative)), ratio * (1 + relative), "ratio");
+  }
+
+  private double halfWidth() {
+    return (high - low) / 2;
   }
 
   /** Whether the two intervals share a point. */
