@@ -1,0 +1,100 @@
+package dev.weir.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.benchmarks.tools.CompareBaseline;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Keeps the benchmarks from rotting: runs every JMH benchmark of the module once, in this JVM (no
+ * fork, no warm-up, one measurement iteration of one invocation or so), through the code JMH
+ * generated. Every benchmark checks its own result, so a broken workload fails here. The scores are
+ * meaningless and never looked at; the regression gate is a separate command (docs/benchmarks.md).
+ */
+class BenchmarkSmokeTest {
+
+  /** Every benchmark method of the module, as JMH names them. */
+  private static final List<String> EXPECTED =
+      List.of(
+          "EdgeSameThreadBenchmark.weirBlock",
+          "EdgeSameThreadBenchmark.weirDrop",
+          "EdgeSameThreadBenchmark.weirLatest",
+          "EdgeSameThreadBenchmark.weirCoalesce",
+          "EdgeSameThreadBenchmark.arrayDeque",
+          "EdgeSameThreadBenchmark.arrayBlockingQueue",
+          "EdgeSameThreadBenchmark.jctoolsSpsc",
+          "EdgeTwoThreadsBenchmark.weirBlock",
+          "EdgeTwoThreadsBenchmark.arrayBlockingQueue",
+          "EdgeTwoThreadsBenchmark.jctoolsSpsc",
+          "Pipeline4Benchmark.weirOneWorker",
+          "Pipeline4Benchmark.weirTwoWorkers",
+          "Pipeline4Benchmark.reactorFused",
+          "Pipeline4Benchmark.reactorPublishOn",
+          "Pipeline4Benchmark.reactorSubscribeOnPublishOn",
+          "Pipeline4Benchmark.rxFused",
+          "Pipeline4Benchmark.rxObserveOn",
+          "Pipeline4Benchmark.rxSubscribeOnObserveOn",
+          "Pipeline4Benchmark.pekkoFused",
+          "Pipeline4Benchmark.pekkoAsync",
+          "Pipeline4Benchmark.abqTwoThreads",
+          "FanIn4Benchmark.weirSharedIngress",
+          "FanIn4Benchmark.weirIngressPerProducer",
+          "FanIn4Benchmark.arrayBlockingQueue",
+          "FanIn4Benchmark.jctoolsMpsc",
+          "FanIn4Benchmark.reactorMerge",
+          "FanIn4Benchmark.pekkoMerge",
+          "MetricsOverheadBenchmark.weirMetricsOff",
+          "MetricsOverheadBenchmark.weirMetricsOn");
+
+  @Test
+  void everyBenchmark_oneTinyIteration_runsAndVerifiesItsResult(@TempDir Path dir)
+      throws Exception {
+    Path result = dir.resolve("smoke.json");
+    Options options =
+        new OptionsBuilder()
+            .include("dev\\.weir\\.benchmarks\\..*Benchmark\\..*")
+            .forks(0)
+            .warmupIterations(0)
+            .measurementIterations(1)
+            .measurementTime(TimeValue.milliseconds(1))
+            .shouldFailOnError(true)
+            .verbosity(VerboseMode.SILENT)
+            .resultFormat(ResultFormatType.JSON)
+            .result(result.toString())
+            .build();
+
+    Collection<RunResult> results = new Runner(options).run();
+
+    List<String> ran =
+        results.stream()
+            .map(r -> r.getParams().getBenchmark())
+            .map(name -> name.substring("dev.weir.benchmarks.".length()))
+            .collect(Collectors.toList());
+    assertThat(ran).containsExactlyInAnyOrderElementsOf(EXPECTED);
+    // The gate reads JMH's real output: unchanged it passes, a planted 25% slowdown fails.
+    String json = result.toString();
+    assertThat(compare("compare", json, json)).isEqualTo(CompareBaseline.PASS);
+    assertThat(compare("compare", json, json, "--plant", "weir.*=0.8"))
+        .isEqualTo(CompareBaseline.REGRESSION);
+  }
+
+  private static int compare(String... args) {
+    return CompareBaseline.run(
+        args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,71 @@
+package dev.weir.benchmarks.tools;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Builds small JMH-shaped JSON results for the comparator's tests. */
+final class JmhJson {
+
+  private final List<String> entries = new ArrayList<>();
+
+  /** Adds a throughput row: score with a symmetric 99.9% half-width, optional B/op. */
+  JmhJson row(String method, double score, double error, Double allocBytes) {
+    return row("Pipeline4Benchmark", method, "thrpt", score, error, allocBytes);
+  }
+
+  JmhJson row(
+      String className, String method, String mode, double score, double error, Double allocBytes) {
+    String secondary =
+        allocBytes == null
+            ? "{}"
+            : String.format(
+                Locale.ROOT,
+                "{ \"gc.alloc.rate.norm\" : { \"score\" : %s, \"scoreError\" : %s,"
+                    + " \"scoreConfidence\" : [ %s, %s ], \"scoreUnit\" : \"B/op\" },"
+                    + " \"gc.count\" : { \"score\" : 3.0, \"scoreUnit\" : \"counts\" } }",
+                allocBytes,
+                allocBytes * 0.01,
+                allocBytes * 0.99,
+                allocBytes * 1.01);
+    entries.add(
+        String.format(
+            Locale.ROOT,
+            "{ \"jmhVersion\" : \"1.37\", \"benchmark\" : \"dev.weir.benchmarks.%s.%s\","
+                + " \"mode\" : \"%s\", \"threads\" : 1, \"forks\" : 1,"
+                + " \"primaryMetric\" : { \"score\" : %s, \"scoreError\" : %s,"
+                + " \"scoreConfidence\" : [ %s, %s ], \"scoreUnit\" : \"ops/us\","
+                + " \"rawData\" : [ [ 1.0, 2.0 ] ] },"
+                + " \"secondaryMetrics\" : %s }",
+            className,
+            method,
+            mode,
+            score,
+            error,
+            score - error,
+            score + error,
+            secondary));
+    return this;
+  }
+
+  /** A row whose interval JMH could not compute (one iteration). */
+  JmhJson singleIteration(String method, double score) {
+    entries.add(
+        String.format(
+            Locale.ROOT,
+            "{ \"benchmark\" : \"dev.weir.benchmarks.Pipeline4Benchmark.%s\", \"mode\" : \"thrpt\","
+                + " \"primaryMetric\" : { \"score\" : %s, \"scoreError\" : \"NaN\","
+                + " \"scoreConfidence\" : [ \"NaN\", \"NaN\" ], \"scoreUnit\" : \"ops/us\" } }",
+            method,
+            score));
+    return this;
+  }
+
+  String build() {
+    return "[\n" + String.join(",\n", entries) + "\n]\n";
+  }
+
+  List<JmhRow> rows() {
+    return JmhRow.parse(build());
+  }
+}
