@@ -8,7 +8,9 @@
 #                                      diff and commit it (a deliberate, separate step)
 #   benchmarks/gate.sh -- JMH-OPTIONS  extra JMH options, e.g. to plant a 25% slowdown of every Weir
 #                                      row and watch the gate fail:
-#                                      benchmarks/gate.sh -- -jvmArgsAppend -Dweir.bench.slowdown=1.25
+#                                      benchmarks/gate.sh -- -jvmArgsPrepend -Dweir.bench.slowdown=1.25
+#                                      (Prepend: a command-line -jvmArgsAppend would replace the
+#                                      classes' own heap settings)
 #
 # The result stays in benchmarks/target/gate-result.json; compare it again without re-running with
 #   java -cp benchmarks/target/benchmarks.jar dev.weir.benchmarks.tools.CompareBaseline \

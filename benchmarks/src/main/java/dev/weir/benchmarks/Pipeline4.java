@@ -1,5 +1,6 @@
 package dev.weir.benchmarks;
 
+import dev.weir.core.EdgeSpec;
 import dev.weir.core.Graph;
 import dev.weir.core.Nodes;
 import dev.weir.scheduler.RunningGraph;
@@ -50,9 +51,9 @@ final class Pipeline4 {
         .add("map", Nodes.map(Long.class, Long.class, st.map))
         .add("filter", Nodes.filter(Long.class, st.keep))
         .add("sink", Nodes.sink(Long.class, st.sink))
-        .connect("source.out", "map.in")
-        .connect("map.out", "filter.in")
-        .connect("filter.out", "sink.in")
+        .connect("source.out", "map.in", EdgeSpec.blocking(CAPACITY))
+        .connect("map.out", "filter.in", EdgeSpec.blocking(CAPACITY))
+        .connect("filter.out", "sink.in", EdgeSpec.blocking(CAPACITY))
         .build();
   }
 

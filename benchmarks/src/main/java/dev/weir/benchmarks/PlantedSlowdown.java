@@ -7,11 +7,15 @@ package dev.weir.benchmarks;
  * factor is a constant 1 and {@link #end} folds away.
  *
  * <pre>{@code
- * java -jar benchmarks/target/benchmarks.jar -jvmArgsAppend -Dweir.bench.slowdown=1.25 \
+ * java -jar benchmarks/target/benchmarks.jar -jvmArgsPrepend -Dweir.bench.slowdown=1.25 \
  *     -prof gc -rf json -rff target/slow.json
  * java -cp benchmarks/target/benchmarks.jar dev.weir.benchmarks.tools.CompareBaseline \
  *     compare benchmarks/baseline.json target/slow.json   # exits 1
  * }</pre>
+ *
+ * <p>Pass it with {@code -jvmArgsPrepend}, not {@code -jvmArgsAppend}: on JMH's command line the
+ * latter replaces the {@code @Fork(jvmArgsAppend = ...)} heap settings of the classes, which
+ * changes the GC behaviour of the allocating benchmarks on top of the planted slowdown.
  *
  * <p>Thread-safety: stateless after class initialization.
  */
