@@ -65,7 +65,6 @@ public final class GraphRuntime implements RunningGraph {
   private final AtomicLong deadLetterCount = new AtomicLong();
   private final AtomicInteger liveCells;
   private final CountDownLatch completed = new CountDownLatch(1);
-  private final AtomicLong maxTickLateness = new AtomicLong();
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicBoolean stopStarted = new AtomicBoolean();
   private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
@@ -402,7 +401,6 @@ public final class GraphRuntime implements RunningGraph {
 
   void recordTickLateness(long latenessNanos) {
     metrics.tickLateness(latenessNanos);
-    maxTickLateness.accumulateAndGet(latenessNanos, Math::max);
   }
 
   /** A cell finished or stopped: its consumers lose an upstream; the graph may be complete. */
@@ -732,9 +730,5 @@ public final class GraphRuntime implements RunningGraph {
 
   long deadLetters() {
     return deadLetterCount.get();
-  }
-
-  long maxTickLatenessNanos() {
-    return maxTickLateness.get();
   }
 }

@@ -34,15 +34,6 @@ final class LoopGroup {
     this.members = List.copyOf(members);
   }
 
-  List<NodeCell> members() {
-    return members;
-  }
-
-  /** Whether both ends of a link are in this loop. */
-  boolean contains(NodeCell cell) {
-    return cell.loop == this;
-  }
-
   /** Called by a member after its activation ended; finishes the loop if it is quiet. */
   synchronized void tryFinish() {
     if (finished) {
@@ -65,7 +56,7 @@ final class LoopGroup {
       claimed.add(m);
     }
     for (NodeCell m : claimed) {
-      if (!m.inputsEmptyNow()) {
+      if (!m.inputsEmpty()) {
         release(claimed);
         return;
       }

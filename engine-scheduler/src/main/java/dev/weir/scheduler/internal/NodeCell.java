@@ -475,7 +475,8 @@ final class NodeCell implements NodeContext, InputGate {
     runtime.cellDone(this);
   }
 
-  private boolean inputsEmpty() {
+  /** Whether every input edge is empty now; LoopGroup calls it on claimed cells. */
+  boolean inputsEmpty() {
     for (EdgeLink link : inputs) {
       if (!link.edge.isEmpty()) {
         return false;
@@ -497,11 +498,6 @@ final class NodeCell implements NodeContext, InputGate {
   /** LoopGroup: gives a claimed cell back (re-queued if it was signalled meanwhile). */
   void releaseClaim() {
     endActivation(false);
-  }
-
-  /** LoopGroup, on a claimed cell: whether every input edge is empty now. */
-  boolean inputsEmptyNow() {
-    return inputsEmpty();
   }
 
   /** LoopGroup, on a claimed cell: runs onFinish and finishes, unless onFinish left it blocked. */
@@ -1016,10 +1012,6 @@ final class NodeCell implements NodeContext, InputGate {
    */
   @Nullable Throwable graphFailure() {
     return runtime.stopGraphCause();
-  }
-
-  boolean isFinishedCleanly() {
-    return lifecycle == NodeState.FINISHED;
   }
 
   boolean isSource() {
