@@ -85,7 +85,8 @@ public final class GraphRuntime implements RunningGraph {
         registry == null ? null : new MicrometerRuntimeMetrics(registry, clock, name);
     this.metrics = micrometer == null ? RuntimeMetrics.DISABLED : micrometer;
     this.queues =
-        new ReadyQueues(config.weights(), config.seed(), config.pickPerturbation(), metrics);
+        ReadyQueues.create(
+            config.workers(), config.weights(), config.seed(), config.pickPerturbation(), metrics);
     this.timers = new TickTimers(queues);
     List<String> order = graph.topologicalOrder();
     this.cells = new NodeCell[order.size()];
@@ -283,6 +284,11 @@ public final class GraphRuntime implements RunningGraph {
         thread.setDaemon(true);
       }
       workers.add(thread);
+    }
+    if (workers.size() == 1) {
+      // The one worker owns the ready queues and writes its events without a lock.
+      queues.bindWorker(workers.get(0));
+      events.bindWriter(workers.get(0));
     }
     LOG.info(
         "graph '{}' started: {} nodes, {} edges, {} ingress, {} worker(s)",

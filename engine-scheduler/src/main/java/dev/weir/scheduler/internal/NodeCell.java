@@ -108,13 +108,13 @@ final class NodeCell implements NodeContext, InputGate {
   @SuppressWarnings("unused") // accessed through STATE
   private volatile int state;
 
-  /** Guarded by the ReadyQueues lock. */
+  /** Owned by the ReadyQueues (under their lock, or by their one worker): see BandDeques. */
   boolean inQueue;
 
-  /** Guarded by the ReadyQueues lock. */
+  /** Owned by the ReadyQueues, as inQueue. */
   int queuedBand;
 
-  /** Guarded by the ReadyQueues lock: when the cell was queued (0 unless metrics are on). */
+  /** Owned by the ReadyQueues, as inQueue: when the cell was queued (0 unless metrics are on). */
   long queuedAt;
 
   private volatile @Nullable NodeState lifecycle;

@@ -40,7 +40,7 @@ class ReadyQueuesTest {
     return "replay with -Dweir.seed=" + seed;
   }
 
-  private static EnumMap<Priority, Integer> weights(int control, int high, int normal, int low) {
+  static EnumMap<Priority, Integer> weights(int control, int high, int normal, int low) {
     EnumMap<Priority, Integer> w = new EnumMap<>(Priority.class);
     w.put(Priority.CONTROL, control);
     w.put(Priority.HIGH, high);
@@ -49,14 +49,17 @@ class ReadyQueuesTest {
     return w;
   }
 
-  private static ReadyQueues queues() {
+  ReadyQueues queues() {
     return queues(weights(8, 4, 2, 1), 0, 0);
   }
 
-  /** The one place that builds queues (internal API: keep changes to it here). */
-  private static ReadyQueues queues(
-      EnumMap<Priority, Integer> weights, long seed, double perturbation) {
-    return new ReadyQueues(weights, seed, perturbation, RuntimeMetrics.DISABLED);
+  /**
+   * The one place that builds queues (internal API: keep changes to it here). These are the locked
+   * queues of a multi-worker graph; {@link OwnedReadyQueuesTest} runs every test here again on the
+   * single-worker queues.
+   */
+  ReadyQueues queues(EnumMap<Priority, Integer> weights, long seed, double perturbation) {
+    return ReadyQueues.create(2, weights, seed, perturbation, RuntimeMetrics.DISABLED);
   }
 
   private static final RuntimeConfig CONFIG =
@@ -78,7 +81,7 @@ class ReadyQueuesTest {
   private static final Node NOOP = (ctx, input, message) -> {};
 
   /** A cell that is never run: the queues only read and write its queue membership. */
-  private static NodeCell cell(String name) {
+  static NodeCell cell(String name) {
     return new NodeCell(0, name, NOOP, null, CONFIG);
   }
 
@@ -91,12 +94,12 @@ class ReadyQueuesTest {
   }
 
   /** Takes without waiting; the activation counts as running until {@code activationDone}. */
-  private static @Nullable NodeCell takeRunning(ReadyQueues queues) throws InterruptedException {
+  static @Nullable NodeCell takeRunning(ReadyQueues queues) throws InterruptedException {
     return queues.take(0, queues.wakeGeneration());
   }
 
   /** Takes without waiting and ends the activation at once, as a worker would. */
-  private static @Nullable NodeCell take(ReadyQueues queues) throws InterruptedException {
+  static @Nullable NodeCell take(ReadyQueues queues) throws InterruptedException {
     NodeCell cell = takeRunning(queues);
     if (cell != null) {
       queues.activationDone();

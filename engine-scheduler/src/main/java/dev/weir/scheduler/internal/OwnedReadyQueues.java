@@ -1,0 +1,344 @@
+package dev.weir.scheduler.internal;
+
+import dev.weir.scheduler.Priority;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/*
+ * Concurrency. The worker owns `deques` (and each cell's queue membership): only it reads or
+ * writes them, with plain accesses. Every other thread (application threads offering to ingress,
+ * a caller advancing a virtual clock or stopping the graph, Flow subscribers requesting) hands its
+ * push to the worker through `inbox`, a lock-free queue the worker drains at the start of each
+ * take. A push from another thread inside pushTogether is collected and enqueued as one batch, so
+ * the worker sees the batch whole.
+ *
+ * `phase` tells other threads whether the worker may hold work. Only the worker writes it, always
+ * with a volatile store: odd = busy (it may have queued cells or be running one), even = idle (its
+ * deques were empty and no activation was running when it wrote the value, and they stay so until
+ * it writes the next, odd, value). Invariant: deques non-empty or an activation running implies
+ * phase odd. The worker turns phase odd before it moves anything from the inbox into its deques
+ * or queues a cell itself, and turns it even only when it finds its deques and inbox empty.
+ *
+ * Quiet (nothing queued, nothing running) = phase even and inbox empty, read as a seqlock: phase,
+ * then inbox, then phase again, unchanged. If the worker drained an item between the two phase
+ * reads, it wrote an odd phase before draining, so the second read sees the change.
+ *
+ * Wake-up (Dekker): the worker writes an even phase and then re-checks the inbox before it parks;
+ * a pusher enqueues and then reads phase, and unparks the worker if it is even. Both pairs are
+ * volatile accesses (the enqueue is a CAS), which are totally ordered: either the worker sees the
+ * item, or the pusher sees the even phase and unparks it (an unpark before the park leaves a
+ * permit, so the park returns at once). awaitQuiet uses the same pattern with `quietWaiters`:
+ * a waiter registers, then checks quiet under `quietLock`; the worker writes an even phase, then
+ * signals under `quietLock` if anyone registered.
+ *
+ * Happens-before: an external pusher's writes before its enqueue are visible to the worker after
+ * it dequeues (ConcurrentLinkedQueue's guarantee). The worker's writes before an even phase store
+ * are visible to any thread that reads that phase value, e.g. a caller of awaitQuiet reading the
+ * trace hash after the graph went quiet.
+ *
+ * Progress: the worker's take, push and activationDone are wait-free apart from draining what
+ * others pushed; external pushes are lock-free (one CAS, plus an unpark if the worker is idle).
+ * The only lock, quietLock, is taken by the worker only when someone waits for quiet.
+ */
+
+/**
+ * {@link ReadyQueues} for exactly one worker, which takes cells and queues its own pushes with no
+ * lock and no atomic read-modify-write: the single-worker event loop's hot path.
+ *
+ * <p>Thread-safety: thread-safe; {@link #take}, {@link #wakeGeneration} and {@link #activationDone}
+ * are for the bound worker only.
+ */
+final class OwnedReadyQueues extends ReadyQueues {
+
+  private static final VarHandle PHASE;
+
+  static {
+    try {
+      PHASE = MethodHandles.lookup().findVarHandle(OwnedReadyQueues.class, "phase", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** One push handed to the worker by another thread. */
+  private static final class Push {
+    final NodeCell cell;
+    final int band;
+
+    Push(NodeCell cell, int band) {
+      this.cell = cell;
+      this.band = band;
+    }
+  }
+
+  private final BandDeques deques;
+  private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicIntegerArray publishedDepths =
+      new AtomicIntegerArray(WeightedBandSelector.BANDS);
+  private final AtomicLong wakeGeneration = new AtomicLong();
+  private final ReentrantLock quietLock = new ReentrantLock();
+  private final Condition quiet = quietLock.newCondition();
+  private final ReentrantLock batchLock = new ReentrantLock();
+  private final AtomicInteger quietWaiters = new AtomicInteger();
+
+  /** Guarded by batchLock: the pushes of the outermost pushTogether of a non-worker thread. */
+  private @Nullable List<Push> batch;
+
+  private volatile @Nullable Thread worker;
+  private volatile boolean closed;
+
+  @SuppressWarnings("unused") // accessed through PHASE; written by the worker only
+  private volatile int phase;
+
+  OwnedReadyQueues(BandDeques deques) {
+    this.deques = deques;
+  }
+
+  @Override
+  void bindWorker(Thread worker) {
+    this.worker = worker;
+  }
+
+  // ------------------------------------------------------------------ pushes
+
+  @Override
+  void push(NodeCell cell, int band) {
+    if (Thread.currentThread() == worker) {
+      markBusy();
+      add(cell, band);
+    } else if (batchLock.isHeldByCurrentThread()) {
+      requireBatch().add(new Push(cell, band));
+    } else {
+      hand(new Push(cell, band));
+    }
+  }
+
+  @Override
+  void pushTogether(Runnable pushes) {
+    if (Thread.currentThread() == worker) {
+      pushes.run(); // the worker's own pushes are whole before it takes again
+      return;
+    }
+    batchLock.lock();
+    try {
+      boolean outermost = batchLock.getHoldCount() == 1;
+      if (outermost) {
+        batch = new ArrayList<>();
+      }
+      pushes.run();
+      if (outermost) {
+        List<Push> collected = requireBatch();
+        batch = null;
+        if (!collected.isEmpty()) {
+          hand(collected.toArray(new Push[0]));
+        }
+      }
+    } finally {
+      batchLock.unlock();
+    }
+  }
+
+  private List<Push> requireBatch() {
+    List<Push> b = batch;
+    if (b == null) {
+      throw new IllegalStateException("internal: push batch missing");
+    }
+    return b;
+  }
+
+  /** Another thread's push (one or a batch): enqueue, then wake the worker if it may be idle. */
+  private void hand(Object item) {
+    inbox.offer(item);
+    if (((int) PHASE.getVolatile(this) & 1) == 0) {
+      unparkWorker();
+    }
+  }
+
+  /** Worker: queues a cell and publishes the depths it changed. */
+  private void add(NodeCell cell, int band) {
+    int left = deques.add(cell, band);
+    publishedDepths.lazySet(band, deques.depth(band));
+    if (left >= 0) {
+      publishedDepths.lazySet(left, deques.depth(left));
+    }
+  }
+
+  /** Worker: moves everything other threads pushed into the deques, in the order they pushed. */
+  private void drainInbox() {
+    Object item = inbox.peek();
+    if (item == null) {
+      return;
+    }
+    markBusy(); // before the first item leaves the inbox: see the seqlock in isQuiet
+    while ((item = inbox.poll()) != null) {
+      if (item instanceof Push p) {
+        add(p.cell, p.band);
+      } else {
+        for (Push p : (Push[]) item) {
+          add(p.cell, p.band);
+        }
+      }
+    }
+  }
+
+  private void markBusy() {
+    int p = (int) PHASE.getOpaque(this); // the worker reads its own writes
+    if ((p & 1) == 0) {
+      PHASE.setVolatile(this, p + 1);
+    }
+  }
+
+  private void markIdle() {
+    int p = (int) PHASE.getOpaque(this);
+    if ((p & 1) != 0) {
+      PHASE.setVolatile(this, p + 1);
+    }
+    if (quietWaiters.get() > 0) {
+      signalQuiet();
+    }
+  }
+
+  private void signalQuiet() {
+    quietLock.lock();
+    try {
+      quiet.signalAll();
+    } finally {
+      quietLock.unlock();
+    }
+  }
+
+  private void unparkWorker() {
+    Thread w = worker;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  // ------------------------------------------------------------------ the worker's side
+
+  @Override
+  long wakeGeneration() {
+    return wakeGeneration.get();
+  }
+
+  @Override
+  @Nullable NodeCell take(long waitNanos, long seenGeneration) throws InterruptedException {
+    drainInbox();
+    NodeCell cell = deques.poll();
+    if (cell == null) {
+      markIdle();
+      if (waitNanos != 0 && inbox.isEmpty() && !closed && wakeGeneration.get() == seenGeneration) {
+        if (waitNanos < 0) {
+          LockSupport.park(this);
+        } else {
+          LockSupport.parkNanos(this, waitNanos);
+        }
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      }
+      drainInbox();
+      cell = deques.poll();
+    }
+    if (cell != null) {
+      int band = deques.lastBand();
+      publishedDepths.lazySet(band, deques.depth(band));
+    }
+    return cell;
+  }
+
+  @Override
+  void activationDone() {
+    // Nothing to count: the phase stays busy until the next take finds no work.
+  }
+
+  // ------------------------------------------------------------------ any thread
+
+  @Override
+  void wakeAll() {
+    wakeGeneration.incrementAndGet();
+    unparkWorker();
+  }
+
+  @Override
+  void close() {
+    closed = true;
+    unparkWorker();
+    signalQuiet();
+  }
+
+  @Override
+  boolean awaitQuiet(long timeoutNanos) throws InterruptedException {
+    if (isQuiet()) {
+      return true;
+    }
+    long remaining = timeoutNanos;
+    quietLock.lock();
+    try {
+      quietWaiters.incrementAndGet(); // before the isQuiet reads: see the Dekker note above
+      try {
+        while (!isQuiet()) {
+          if (remaining <= 0 || closed) {
+            return isQuiet();
+          }
+          remaining = quiet.awaitNanos(remaining);
+        }
+        return true;
+      } finally {
+        quietWaiters.decrementAndGet();
+      }
+    } finally {
+      quietLock.unlock();
+    }
+  }
+
+  @Override
+  boolean isQuiet() {
+    int before = (int) PHASE.getVolatile(this);
+    if ((before & 1) != 0) {
+      return false;
+    }
+    boolean empty = inbox.isEmpty();
+    return empty && (int) PHASE.getVolatile(this) == before;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Counts the cells the worker has queued, plus pushes other threads handed it that it has not
+   * taken in yet (approximate while such pushes are in flight: one may lift a cell already
+   * counted).
+   */
+  @Override
+  EnumMap<Priority, Integer> depths() {
+    int[] counts = new int[WeightedBandSelector.BANDS];
+    for (int band = 0; band < counts.length; band++) {
+      counts[band] = publishedDepths.get(band);
+    }
+    for (Object item : inbox) {
+      if (item instanceof Push p) {
+        counts[p.band]++;
+      } else {
+        for (Push p : (Push[]) item) {
+          counts[p.band]++;
+        }
+      }
+    }
+    EnumMap<Priority, Integer> depths = new EnumMap<>(Priority.class);
+    for (Priority p : Priority.values()) {
+      depths.put(p, counts[p.ordinal()]);
+    }
+    return depths;
+  }
+}

@@ -1,0 +1,182 @@
+package dev.weir.scheduler.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.scheduler.Priority;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The single-worker queues: every {@link ReadyQueuesTest} again, with the test thread as the
+ * worker, and then the hand-over from other threads (inbox, wake-up, quiet, batches), with real
+ * threads. A lost wake-up shows as a {@code take} that returns null after its 10 s wait.
+ */
+class OwnedReadyQueuesTest extends ReadyQueuesTest {
+
+  private static final long WAIT = TimeUnit.SECONDS.toNanos(10);
+  private static final int NORMAL = Priority.NORMAL.ordinal();
+
+  @Override
+  ReadyQueues queues(EnumMap<Priority, Integer> weights, long seed, double perturbation) {
+    ReadyQueues queues =
+        ReadyQueues.create(1, weights, seed, perturbation, RuntimeMetrics.DISABLED);
+    queues.bindWorker(Thread.currentThread());
+    return queues;
+  }
+
+  private static Thread start(Runnable body) {
+    Thread t = new Thread(body, "pusher");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  @Test
+  void take_pushFromAnotherThreadWhileWaiting_wakesTheWorkerEveryTime() throws Exception {
+    ReadyQueues queues = queues();
+    NodeCell cell = cell("a");
+
+    for (int i = 0; i < 2_000; i++) {
+      CountDownLatch go = new CountDownLatch(1);
+      Thread pusher =
+          start(
+              () -> {
+                awaitQuietly(go);
+                queues.push(cell, NORMAL);
+              });
+      go.countDown(); // the push races with the park below, on purpose
+      NodeCell taken = queues.take(WAIT, queues.wakeGeneration());
+      queues.activationDone();
+      pusher.join();
+
+      assertThat(taken).as("take after push #%d", i).isSameAs(cell);
+    }
+  }
+
+  @Test
+  void isQuiet_pushFromAnotherThreadNotYetTaken_isFalseAndCountedInDepths() throws Exception {
+    ReadyQueues queues = queues();
+    NodeCell cell = cell("a");
+
+    start(() -> queues.push(cell, NORMAL)).join();
+
+    assertThat(queues.isQuiet()).isFalse();
+    assertThat(queues.awaitQuiet(0)).isFalse();
+    assertThat(queues.depths()).containsEntry(Priority.NORMAL, 1);
+    assertThat(take(queues)).isSameAs(cell);
+    assertThat(queues.take(0, queues.wakeGeneration())).isNull();
+    assertThat(queues.isQuiet()).isTrue();
+    assertThat(queues.depths()).containsEntry(Priority.NORMAL, 0);
+  }
+
+  @Test
+  void isQuiet_whileTheWorkerRunsAnActivation_isFalseUntilItFindsNoWork() throws Exception {
+    ReadyQueues queues = queues();
+    NodeCell cell = cell("a");
+    queues.push(cell, NORMAL);
+
+    assertThat(takeRunning(queues)).isSameAs(cell);
+    assertThat(queues.isQuiet()).isFalse();
+    queues.activationDone();
+    assertThat(queues.take(0, queues.wakeGeneration())).isNull();
+
+    assertThat(queues.isQuiet()).isTrue();
+  }
+
+  @Test
+  void pushTogether_fromAnotherThread_theWorkerSeesTheWholeBatchOrNone() throws Exception {
+    ReadyQueues queues = queues();
+    List<NodeCell> cells = List.of(cell("a"), cell("b"), cell("c"));
+    AtomicBoolean done = new AtomicBoolean();
+    Thread pusher =
+        start(
+            () -> {
+              for (int i = 0; i < 2_000; i++) {
+                queues.pushTogether(() -> cells.forEach(c -> queues.push(c, NORMAL)));
+              }
+              done.set(true);
+            });
+
+    int groups = 0;
+    while (!done.get() || !queues.isQuiet()) {
+      NodeCell first = queues.take(TimeUnit.MILLISECONDS.toNanos(1), queues.wakeGeneration());
+      queues.activationDone();
+      if (first == null) {
+        continue;
+      }
+      List<String> group = new ArrayList<>(List.of(first.name));
+      NodeCell next;
+      while ((next = take(queues)) != null) {
+        group.add(next.name);
+      }
+      // The worker took in at least one whole batch; later batches may re-queue taken cells.
+      assertThat(group).as("group %d", groups).hasSizeGreaterThanOrEqualTo(3);
+      assertThat(group.subList(0, 3))
+          .as("group %d", groups)
+          .containsExactlyInAnyOrder("a", "b", "c");
+      groups++;
+    }
+    pusher.join();
+    assertThat(groups).isPositive();
+  }
+
+  @Test
+  void awaitQuiet_fromAnotherThread_returnsOnceTheWorkerHasTakenEverything() throws Exception {
+    ReadyQueues queues = queues();
+    NodeCell cell = cell("a");
+    queues.push(cell, NORMAL);
+    CompletableFuture<Boolean> quiet = new CompletableFuture<>();
+    CountDownLatch waiting = new CountDownLatch(1);
+    start(
+        () -> {
+          try {
+            waiting.countDown();
+            quiet.complete(queues.awaitQuiet(WAIT));
+          } catch (InterruptedException e) {
+            quiet.completeExceptionally(e);
+          }
+        });
+    waiting.await();
+
+    assertThat(take(queues)).isSameAs(cell);
+    assertThat(queues.take(0, queues.wakeGeneration())).isNull();
+
+    assertThat(quiet.get(20, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void take_wakeAllFromAnotherThread_returnsNullWithoutWaitingOut() throws Exception {
+    ReadyQueues queues = queues();
+    long generation = queues.wakeGeneration();
+    start(queues::wakeAll);
+
+    long started = System.nanoTime();
+    NodeCell cell = queues.take(WAIT, generation);
+
+    assertThat(cell).isNull();
+    assertThat(System.nanoTime() - started).isLessThan(WAIT);
+  }
+
+  @Test
+  void awaitQuiet_closedWhileWaiting_returnsFalse() throws Exception {
+    ReadyQueues queues = queues();
+    start(() -> queues.push(cell("a"), NORMAL)).join();
+    start(queues::close);
+
+    assertThat(queues.awaitQuiet(WAIT)).isFalse();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
