@@ -44,8 +44,17 @@ import org.slf4j.LoggerFactory;
  * meanwhile, the cell is pushed again instead. Hence no lost wake-up and never two activations at
  * once.
  *
+ * Fast path: a signal that finds the cell SCHEDULED, or RUNNING with PENDING already set, needs no
+ * write: an activation will begin after the state it read (beginActivation's CAS comes later in
+ * the order of writes to `state`), and that activation polls the inputs. It must see what the
+ * signaller offered: the signaller fences (full) between its offer and its read of `state`, and
+ * beginActivation fences between its CAS and the first poll. That is Dekker with fences on both
+ * sides: the signaller sees the CAS, or the activation sees the offer. It spares the atomic OR,
+ * which took the state's cache line away from the consumer on every ingress offer and emit.
+ *
  * Fields below "activation-owned" are touched only by the running activation; successive
- * activations are ordered by the ReadyQueues lock (push/poll) and by the CAS on `state`.
+ * activations are ordered by the ReadyQueues (the lock, or the one worker's program order) and by
+ * the CAS on `state`.
  *
  * Invariants: blocked == !blockedLinks.isEmpty() == (some link's outbox, `parked` or
  * `parkedControl`, is non-empty).
@@ -178,6 +187,13 @@ final class NodeCell implements NodeContext, InputGate {
     if (l != null && (l == NodeState.FINISHED || inputs.length == 0)) {
       return;
     }
+    if (atBand >= band) {
+      VarHandle.fullFence(); // store-load: the caller's offer before our read (see above)
+      int s = state;
+      if ((s & SCHEDULED) != 0 || s == (RUNNING | PENDING)) {
+        return; // an activation is due and will see the offer; no lift needed at this band
+      }
+    }
     int prev = (int) STATE.getAndBitwiseOr(this, PENDING);
     if ((prev & (SCHEDULED | RUNNING)) == 0) {
       if (STATE.compareAndSet(this, PENDING, SCHEDULED) || atBand < band) {
@@ -199,6 +215,7 @@ final class NodeCell implements NodeContext, InputGate {
           return false;
         }
       } else if (STATE.compareAndSet(this, s, RUNNING)) {
+        VarHandle.fullFence(); // load after the CAS: pairs with signal's fast path
         return true;
       }
     }
