@@ -56,6 +56,11 @@ final class BandDeques {
    *     only needs it to publish depths
    */
   int add(NodeCell cell, int band) {
+    return add(cell, band, metrics.now());
+  }
+
+  /** As {@link #add(NodeCell, int)}, for a push made at {@code queuedAt} (from metrics.now()). */
+  int add(NodeCell cell, int band, long queuedAt) {
     int left = -1;
     if (cell.inQueue) {
       if (cell.queuedBand <= band) {
@@ -64,7 +69,7 @@ final class BandDeques {
       left = cell.queuedBand;
       unlink(cell, left);
     } else {
-      cell.queuedAt = metrics.now();
+      cell.queuedAt = queuedAt;
     }
     cell.inQueue = true;
     cell.queuedBand = band;

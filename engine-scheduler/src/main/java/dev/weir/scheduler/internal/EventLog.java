@@ -12,9 +12,14 @@ import org.jspecify.annotations.Nullable;
  * multi-worker graph; start, stop and onStop callers) appends to `shared` under its monitor.
  * Readers (snapshots) read `shared` under the monitor and `own` without one: each slot of `own`
  * is a small seqlock. The writer sets the slot's sequence to 0, fences (store-store), writes the
- * fields, then publishes the sequence k + 1 with a release store; a reader reads the sequence
- * (acquire), the fields, fences (load-load) and the sequence again, and keeps the event only if
- * both reads saw k + 1. The count and hash are published with release stores after the slot.
+ * fields (opaque), then publishes the sequence k + 1 with a release store; a reader reads the
+ * sequence (acquire), the fields (opaque), fences (load-load) and the sequence again, and keeps the
+ * event only if both reads saw k + 1. The count and hash are published with release stores after
+ * the slot.
+ *
+ * Order across the rings: each shared event remembers how many events the own ring held when it
+ * was recorded, and snapshots merge by that mark, so a SHUTDOWN recorded after the worker's last
+ * activation is listed after it, whatever the clock says.
  *
  * Happens-before: a reader that learned by other means that the writer is past some point (e.g.
  * awaitQuiet saw the single worker idle: a volatile write by the worker after its last event)
@@ -67,10 +72,10 @@ final class EventLog {
 
   void record(long nanos, Type type, int node, long detail) {
     if (Thread.currentThread() == writer) {
-      own.append(nanos, type, node, detail);
+      own.append(nanos, type, node, detail, 0);
     } else {
       synchronized (shared) {
-        shared.append(nanos, type, node, detail);
+        shared.append(nanos, type, node, detail, own.count());
       }
     }
   }
@@ -89,27 +94,24 @@ final class EventLog {
     }
   }
 
-  /**
-   * The latest events of both rings, oldest first, merged by time (other threads' first on ties).
-   */
+  /** The latest events of both rings, oldest first (see the note above on their order). */
   List<String> recent() {
-    List<Event> merged = new ArrayList<>(2 * CAPACITY);
+    List<Event> fromShared = new ArrayList<>(CAPACITY);
+    List<Event> fromOwn = new ArrayList<>(CAPACITY);
     long total;
     synchronized (shared) {
-      shared.copyRecent(merged);
-      total = shared.count();
+      total = shared.copyRecent(fromShared);
     }
-    int fromShared = merged.size();
-    total += own.copyRecent(merged);
-    // Both halves are in time order already (each ring's clock reads only go forward): merge.
-    List<Event> ordered = new ArrayList<>(merged.size());
+    total += own.copyRecent(fromOwn);
+    List<Event> ordered = new ArrayList<>(fromShared.size() + fromOwn.size());
     int a = 0;
-    int b = fromShared;
-    while (a < fromShared || b < merged.size()) {
-      if (b == merged.size() || (a < fromShared && merged.get(a).time <= merged.get(b).time)) {
-        ordered.add(merged.get(a++));
+    int b = 0;
+    while (a < fromShared.size() || b < fromOwn.size()) {
+      if (b == fromOwn.size()
+          || (a < fromShared.size() && fromShared.get(a).mark <= fromOwn.get(b).sequence)) {
+        ordered.add(fromShared.get(a++));
       } else {
-        ordered.add(merged.get(b++));
+        ordered.add(fromOwn.get(b++));
       }
     }
     int n = Math.min(ordered.size(), CAPACITY);
@@ -131,22 +133,27 @@ final class EventLog {
 
   /** One event, as read back for a snapshot. */
   private static final class Event {
+    final long sequence;
     final long time;
     final int type;
     final int node;
     final long detail;
+    final long mark;
 
-    Event(long time, int type, int node, long detail) {
+    Event(long sequence, long time, int type, int node, long detail, long mark) {
+      this.sequence = sequence;
       this.time = time;
       this.type = type;
       this.node = node;
       this.detail = detail;
+      this.mark = mark;
     }
   }
 
   /** A ring of the latest events with one writer at a time; see the concurrency note above. */
   private static final class Ring {
-    private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle COUNT;
     private static final VarHandle HASH;
 
@@ -165,6 +172,7 @@ final class EventLog {
     private final int[] types = new int[CAPACITY];
     private final int[] nodes = new int[CAPACITY];
     private final long[] details = new long[CAPACITY];
+    private final long[] marks = new long[CAPACITY];
 
     @SuppressWarnings("unused") // accessed through COUNT
     private long count;
@@ -172,16 +180,17 @@ final class EventLog {
     @SuppressWarnings("unused") // accessed through HASH
     private long hash = 0x5F3759DF_1234ABCDL;
 
-    void append(long nanos, Type type, int node, long detail) {
+    void append(long nanos, Type type, int node, long detail, long mark) {
       long k = (long) COUNT.getOpaque(this);
       int i = (int) (k & (CAPACITY - 1));
-      SEQ.setOpaque(seqs, i, 0L);
+      LONGS.setOpaque(seqs, i, 0L);
       VarHandle.storeStoreFence();
-      times[i] = nanos;
-      types[i] = type.ordinal();
-      nodes[i] = node;
-      details[i] = detail;
-      SEQ.setRelease(seqs, i, k + 1);
+      LONGS.setOpaque(times, i, nanos);
+      INTS.setOpaque(types, i, type.ordinal());
+      INTS.setOpaque(nodes, i, node);
+      LONGS.setOpaque(details, i, detail);
+      LONGS.setOpaque(marks, i, mark);
+      LONGS.setRelease(seqs, i, k + 1);
       long h = (long) HASH.getOpaque(this);
       HASH.setRelease(
           this, mix(h ^ mix(((long) type.ordinal() << 56) ^ ((long) node << 32) ^ detail)));
@@ -201,12 +210,19 @@ final class EventLog {
       long end = count();
       for (long k = Math.max(0, end - CAPACITY); k < end; k++) {
         int i = (int) (k & (CAPACITY - 1));
-        if ((long) SEQ.getAcquire(seqs, i) != k + 1) {
+        if ((long) LONGS.getAcquire(seqs, i) != k + 1) {
           continue; // overwritten by a newer event already
         }
-        Event e = new Event(times[i], types[i], nodes[i], details[i]);
+        Event e =
+            new Event(
+                k,
+                (long) LONGS.getOpaque(times, i),
+                (int) INTS.getOpaque(types, i),
+                (int) INTS.getOpaque(nodes, i),
+                (long) LONGS.getOpaque(details, i),
+                (long) LONGS.getOpaque(marks, i));
         VarHandle.loadLoadFence();
-        if ((long) SEQ.getOpaque(seqs, i) == k + 1) {
+        if ((long) LONGS.getOpaque(seqs, i) == k + 1) {
           out.add(e);
         }
       }

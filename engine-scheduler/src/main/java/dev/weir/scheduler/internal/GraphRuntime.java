@@ -285,11 +285,6 @@ public final class GraphRuntime implements RunningGraph {
       }
       workers.add(thread);
     }
-    if (workers.size() == 1) {
-      // The one worker owns the ready queues and writes its events without a lock.
-      queues.bindWorker(workers.get(0));
-      events.bindWriter(workers.get(0));
-    }
     LOG.info(
         "graph '{}' started: {} nodes, {} edges, {} ingress, {} worker(s)",
         name,
@@ -314,9 +309,23 @@ public final class GraphRuntime implements RunningGraph {
   }
 
   private void workerLoop() {
+    if (config.workers() == 1) {
+      // The one worker owns the ready queues and writes its events without a lock. Bound from
+      // the running thread itself, whatever the thread factory returned; pushes made before this
+      // wait in the queues' inbox, which the first take drains.
+      queues.bindWorker(Thread.currentThread());
+      events.bindWriter(Thread.currentThread());
+    }
+    try {
+      runWorker();
+    } finally {
+      queues.workerExiting();
+    }
+  }
+
+  private void runWorker() {
     boolean virtual = clock instanceof VirtualClock;
     while (!workersStop) {
-      long generation = queues.wakeGeneration();
       long now = clock.nanoTime();
       timers.fireDue(now);
       long next = timers.nextDue();
@@ -328,12 +337,20 @@ public final class GraphRuntime implements RunningGraph {
       }
       NodeCell cell;
       try {
-        cell = queues.take(wait, generation);
+        cell = queues.take(wait);
       } catch (InterruptedException e) {
         if (workersStop) {
           return;
         }
         continue;
+      } catch (RuntimeException e) {
+        LOG.error(
+            "graph '{}': internal error in the ready queues; worker {} stops, and the graph"
+                + " will not finish: stop it and report this",
+            name,
+            Thread.currentThread().getName(),
+            e);
+        return;
       }
       if (cell == null) {
         continue;

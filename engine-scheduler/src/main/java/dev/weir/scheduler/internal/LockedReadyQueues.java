@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /*
  * Concurrency: one lock guards the deques (and each cell's queue membership), the count of running
- * activations, the wake generation and the closed flag. Pushes come from workers (end of an
+ * activations and the closed flag. Pushes come from workers (end of an
  * activation, signals to downstream cells), from application threads (ingress) and from timers;
  * takes come from workers. Idle workers wait on `workAvailable`.
  *
@@ -31,7 +31,6 @@ final class LockedReadyQueues extends ReadyQueues {
   private final BandDeques deques;
   private int running;
   private int waitingWorkers;
-  private long wakeGeneration;
   private boolean closed;
 
   LockedReadyQueues(BandDeques deques) {
@@ -62,19 +61,9 @@ final class LockedReadyQueues extends ReadyQueues {
   }
 
   @Override
-  long wakeGeneration() {
-    lock.lock();
-    try {
-      return wakeGeneration;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
   @SuppressWarnings(
       "WaitNotInLoop") // one wait, then back to the worker loop, which re-checks ticks
-  @Nullable NodeCell take(long waitNanos, long seenGeneration) throws InterruptedException {
+  @Nullable NodeCell take(long waitNanos) throws InterruptedException {
     lock.lock();
     try {
       NodeCell cell = deques.poll();
@@ -82,7 +71,7 @@ final class LockedReadyQueues extends ReadyQueues {
         // Quiet now: say so before sleeping, or awaitQuiet would wait until this worker wakes.
         quiet.signalAll();
       }
-      if (cell == null && waitNanos != 0 && !closed && wakeGeneration == seenGeneration) {
+      if (cell == null && waitNanos != 0 && !closed) {
         waitingWorkers++;
         try {
           if (waitNanos < 0) {
@@ -114,17 +103,6 @@ final class LockedReadyQueues extends ReadyQueues {
       if (running == 0 && deques.isEmpty()) {
         quiet.signalAll();
       }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
-  void wakeAll() {
-    lock.lock();
-    try {
-      wakeGeneration++;
-      workAvailable.signalAll();
     } finally {
       lock.unlock();
     }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,13 +27,19 @@ import org.jspecify.annotations.Nullable;
  * deques were empty and no activation was running when it wrote the value, and they stay so until
  * it writes the next, odd, value). Invariant: deques non-empty or an activation running implies
  * phase odd. The worker turns phase odd before it moves anything from the inbox into its deques
- * or queues a cell itself, and turns it even only when it finds its deques and inbox empty.
+ * or queues a cell itself, and turns it even when it finds its deques empty (the inbox may have
+ * filled again by then: isQuiet checks it too, and the worker checks it before parking).
+ *
+ * Order: another thread's push enters the deques at the worker's next take, behind what the
+ * worker pushed itself during the current activation, even if it was made earlier: within a band
+ * the queues are FIFO in the order the worker takes pushes in. Nothing waits longer than one
+ * activation for that.
  *
  * Quiet (nothing queued, nothing running) = phase even and inbox empty, read as a seqlock: phase,
  * then inbox, then phase again, unchanged. If the worker drained an item between the two phase
  * reads, it wrote an odd phase before draining, so the second read sees the change.
  *
- * Wake-up (Dekker): the worker writes an even phase and then re-checks the inbox before it parks;
+ * Wake-up (Dekker): the worker writes an even phase and then checks the inbox before it parks;
  * a pusher enqueues and then reads phase, and unparks the worker if it is even. Both pairs are
  * volatile accesses (the enqueue is a CAS), which are totally ordered: either the worker sees the
  * item, or the pusher sees the even phase and unparks it (an unpark before the park leaves a
@@ -56,7 +61,7 @@ import org.jspecify.annotations.Nullable;
  * {@link ReadyQueues} for exactly one worker, which takes cells and queues its own pushes with no
  * lock and no atomic read-modify-write: the single-worker event loop's hot path.
  *
- * <p>Thread-safety: thread-safe; {@link #take}, {@link #wakeGeneration} and {@link #activationDone}
+ * <p>Thread-safety: thread-safe; {@link #take}, {@link #activationDone} and {@link #workerExiting}
  * are for the bound worker only.
  */
 final class OwnedReadyQueues extends ReadyQueues {
@@ -71,22 +76,24 @@ final class OwnedReadyQueues extends ReadyQueues {
     }
   }
 
-  /** One push handed to the worker by another thread. */
+  /** One push handed to the worker by another thread; queuedAt feeds the queue-wait metric. */
   private static final class Push {
     final NodeCell cell;
     final int band;
+    final long queuedAt;
 
-    Push(NodeCell cell, int band) {
+    Push(NodeCell cell, int band, long queuedAt) {
       this.cell = cell;
       this.band = band;
+      this.queuedAt = queuedAt;
     }
   }
 
   private final BandDeques deques;
+  private final RuntimeMetrics metrics;
   private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
   private final AtomicIntegerArray publishedDepths =
       new AtomicIntegerArray(WeightedBandSelector.BANDS);
-  private final AtomicLong wakeGeneration = new AtomicLong();
   private final ReentrantLock quietLock = new ReentrantLock();
   private final Condition quiet = quietLock.newCondition();
   private final ReentrantLock batchLock = new ReentrantLock();
@@ -101,8 +108,9 @@ final class OwnedReadyQueues extends ReadyQueues {
   @SuppressWarnings("unused") // accessed through PHASE; written by the worker only
   private volatile int phase;
 
-  OwnedReadyQueues(BandDeques deques) {
+  OwnedReadyQueues(BandDeques deques, RuntimeMetrics metrics) {
     this.deques = deques;
+    this.metrics = metrics;
   }
 
   @Override
@@ -116,11 +124,11 @@ final class OwnedReadyQueues extends ReadyQueues {
   void push(NodeCell cell, int band) {
     if (Thread.currentThread() == worker) {
       markBusy();
-      add(cell, band);
+      add(cell, band, metrics.now());
     } else if (batchLock.isHeldByCurrentThread()) {
-      requireBatch().add(new Push(cell, band));
+      requireBatch().add(new Push(cell, band, metrics.now()));
     } else {
-      hand(new Push(cell, band));
+      hand(new Push(cell, band, metrics.now()));
     }
   }
 
@@ -136,12 +144,17 @@ final class OwnedReadyQueues extends ReadyQueues {
       if (outermost) {
         batch = new ArrayList<>();
       }
-      pushes.run();
-      if (outermost) {
-        List<Push> collected = requireBatch();
-        batch = null;
-        if (!collected.isEmpty()) {
-          hand(collected.toArray(new Push[0]));
+      try {
+        pushes.run();
+      } finally {
+        // Even if the pushes threw part-way: their cells are SCHEDULED already, and no later
+        // signal would push them again, so what was collected must reach the worker.
+        if (outermost) {
+          List<Push> collected = requireBatch();
+          batch = null;
+          if (!collected.isEmpty()) {
+            hand(collected.toArray(new Push[0]));
+          }
         }
       }
     } finally {
@@ -166,8 +179,8 @@ final class OwnedReadyQueues extends ReadyQueues {
   }
 
   /** Worker: queues a cell and publishes the depths it changed. */
-  private void add(NodeCell cell, int band) {
-    int left = deques.add(cell, band);
+  private void add(NodeCell cell, int band, long queuedAt) {
+    int left = deques.add(cell, band, queuedAt);
     publishedDepths.lazySet(band, deques.depth(band));
     if (left >= 0) {
       publishedDepths.lazySet(left, deques.depth(left));
@@ -183,10 +196,10 @@ final class OwnedReadyQueues extends ReadyQueues {
     markBusy(); // before the first item leaves the inbox: see the seqlock in isQuiet
     while ((item = inbox.poll()) != null) {
       if (item instanceof Push p) {
-        add(p.cell, p.band);
+        add(p.cell, p.band, p.queuedAt);
       } else {
         for (Push p : (Push[]) item) {
-          add(p.cell, p.band);
+          add(p.cell, p.band, p.queuedAt);
         }
       }
     }
@@ -228,17 +241,14 @@ final class OwnedReadyQueues extends ReadyQueues {
   // ------------------------------------------------------------------ the worker's side
 
   @Override
-  long wakeGeneration() {
-    return wakeGeneration.get();
-  }
-
-  @Override
-  @Nullable NodeCell take(long waitNanos, long seenGeneration) throws InterruptedException {
+  @Nullable NodeCell take(long waitNanos) throws InterruptedException {
     drainInbox();
     NodeCell cell = deques.poll();
     if (cell == null) {
       markIdle();
-      if (waitNanos != 0 && inbox.isEmpty() && !closed && wakeGeneration.get() == seenGeneration) {
+      // Nothing that can park (and so use up an unpark's permit) may run between this check and
+      // the park below, or a push handed over meanwhile could be slept through.
+      if (waitNanos != 0 && inbox.isEmpty() && !closed) {
         if (waitNanos < 0) {
           LockSupport.park(this);
         } else {
@@ -263,13 +273,14 @@ final class OwnedReadyQueues extends ReadyQueues {
     // Nothing to count: the phase stays busy until the next take finds no work.
   }
 
-  // ------------------------------------------------------------------ any thread
-
   @Override
-  void wakeAll() {
-    wakeGeneration.incrementAndGet();
-    unparkWorker();
+  void workerExiting() {
+    if (deques.isEmpty()) {
+      markIdle(); // or isQuiet would stay false for good after the worker loop ends
+    }
   }
+
+  // ------------------------------------------------------------------ any thread
 
   @Override
   void close() {

@@ -25,12 +25,12 @@ abstract class ReadyQueues {
       double perturbation,
       RuntimeMetrics metrics) {
     BandDeques deques = new BandDeques(weights, seed, perturbation, metrics);
-    return workers == 1 ? new OwnedReadyQueues(deques) : new LockedReadyQueues(deques);
+    return workers == 1 ? new OwnedReadyQueues(deques, metrics) : new LockedReadyQueues(deques);
   }
 
   /**
-   * Names the one worker thread that will call {@link #take}; called before that thread starts. The
-   * locked queues ignore it.
+   * Names the one worker thread that calls {@link #take}; called by that thread before its first
+   * take. The locked queues ignore it.
    */
   void bindWorker(Thread worker) {}
 
@@ -45,24 +45,19 @@ abstract class ReadyQueues {
   abstract void pushTogether(Runnable pushes);
 
   /**
-   * Worker: returns the wake-up generation. Read it before checking for due ticks and pass it to
-   * {@link #take}, so a {@link #wakeAll} in between is not slept through.
-   */
-  abstract long wakeGeneration();
-
-  /**
    * Worker: takes the next cell to run, waiting up to {@code waitNanos} for one (0: don't wait;
-   * negative: wait until woken). Counts the activation as running until {@link #activationDone}.
+   * negative: wait until woken). The activation counts as running until {@link #activationDone}
+   * (locked queues) or until the worker's next take finds no work (owned queues).
    *
-   * @return the cell, or null on timeout, wake-up without work, or close
+   * @return the cell, or null on timeout, spurious wake-up, or close
    */
-  abstract @Nullable NodeCell take(long waitNanos, long seenGeneration) throws InterruptedException;
+  abstract @Nullable NodeCell take(long waitNanos) throws InterruptedException;
 
   /** Worker: marks an activation returned by {@link #take} as finished. */
   abstract void activationDone();
 
-  /** Wakes every waiting worker, e.g. after a virtual clock advanced. */
-  abstract void wakeAll();
+  /** Worker: the worker loop ends (stop, or an error it could not survive). */
+  void workerExiting() {}
 
   /** Stops handing out work; waiting workers and {@link #awaitQuiet} return. */
   abstract void close();

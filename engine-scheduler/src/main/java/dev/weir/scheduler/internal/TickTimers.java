@@ -9,9 +9,9 @@ import java.util.PriorityQueue;
  * or blocked node never builds a backlog of ticks.
  *
  * <p>Thread-safety: thread-safe (synchronized; touched once per worker loop and per tick). The
- * cells due at one time are queued together under the ready-queue lock (taken inside this monitor,
- * as each push did before), so no worker starts one before the others are queued: otherwise which
- * of two simultaneous ticks ran first depended on thread timing.
+ * cells due at one time are queued together ({@link ReadyQueues#pushTogether}, called inside this
+ * monitor), so no worker starts one before the others are queued: otherwise which of two
+ * simultaneous ticks ran first depended on thread timing.
  */
 final class TickTimers {
 

@@ -51,7 +51,7 @@ class OwnedReadyQueuesTest extends ReadyQueuesTest {
                 queues.push(cell, NORMAL);
               });
       go.countDown(); // the push races with the park below, on purpose
-      NodeCell taken = queues.take(WAIT, queues.wakeGeneration());
+      NodeCell taken = queues.take(WAIT);
       queues.activationDone();
       pusher.join();
 
@@ -70,7 +70,7 @@ class OwnedReadyQueuesTest extends ReadyQueuesTest {
     assertThat(queues.awaitQuiet(0)).isFalse();
     assertThat(queues.depths()).containsEntry(Priority.NORMAL, 1);
     assertThat(take(queues)).isSameAs(cell);
-    assertThat(queues.take(0, queues.wakeGeneration())).isNull();
+    assertThat(queues.take(0)).isNull();
     assertThat(queues.isQuiet()).isTrue();
     assertThat(queues.depths()).containsEntry(Priority.NORMAL, 0);
   }
@@ -84,7 +84,7 @@ class OwnedReadyQueuesTest extends ReadyQueuesTest {
     assertThat(takeRunning(queues)).isSameAs(cell);
     assertThat(queues.isQuiet()).isFalse();
     queues.activationDone();
-    assertThat(queues.take(0, queues.wakeGeneration())).isNull();
+    assertThat(queues.take(0)).isNull();
 
     assertThat(queues.isQuiet()).isTrue();
   }
@@ -105,7 +105,7 @@ class OwnedReadyQueuesTest extends ReadyQueuesTest {
 
     int groups = 0;
     while (!done.get() || !queues.isQuiet()) {
-      NodeCell first = queues.take(TimeUnit.MILLISECONDS.toNanos(1), queues.wakeGeneration());
+      NodeCell first = queues.take(TimeUnit.MILLISECONDS.toNanos(1));
       queues.activationDone();
       if (first == null) {
         continue;
@@ -145,22 +145,58 @@ class OwnedReadyQueuesTest extends ReadyQueuesTest {
     waiting.await();
 
     assertThat(take(queues)).isSameAs(cell);
-    assertThat(queues.take(0, queues.wakeGeneration())).isNull();
+    assertThat(queues.take(0)).isNull();
 
     assertThat(quiet.get(20, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
-  void take_wakeAllFromAnotherThread_returnsNullWithoutWaitingOut() throws Exception {
+  void take_closedFromAnotherThread_returnsNullWithoutWaitingOut() throws Exception {
     ReadyQueues queues = queues();
-    long generation = queues.wakeGeneration();
-    start(queues::wakeAll);
+    start(queues::close);
 
     long started = System.nanoTime();
-    NodeCell cell = queues.take(WAIT, generation);
+    NodeCell cell = queues.take(WAIT);
 
     assertThat(cell).isNull();
     assertThat(System.nanoTime() - started).isLessThan(WAIT);
+  }
+
+  @Test
+  void pushTogether_pushesThrowPartWay_theWorkerStillGetsWhatWasPushed() throws Exception {
+    ReadyQueues queues = queues();
+    NodeCell a = cell("a");
+    CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+    start(
+            () -> {
+              try {
+                queues.pushTogether(
+                    () -> {
+                      queues.push(a, NORMAL);
+                      throw new IllegalStateException("planted");
+                    });
+              } catch (IllegalStateException e) {
+                thrown.complete(e);
+              }
+            })
+        .join();
+
+    assertThat(thrown.get()).hasMessage("planted");
+    assertThat(queues.take(WAIT)).isSameAs(a);
+  }
+
+  @Test
+  void isQuiet_afterTheWorkerExitsBetweenActivations_isTrue() throws Exception {
+    ReadyQueues queues = queues();
+    NodeCell a = cell("a");
+    queues.push(a, NORMAL);
+    assertThat(takeRunning(queues)).isSameAs(a);
+    queues.activationDone();
+    assertThat(queues.isQuiet()).isFalse();
+
+    queues.workerExiting();
+
+    assertThat(queues.isQuiet()).isTrue();
   }
 
   @Test

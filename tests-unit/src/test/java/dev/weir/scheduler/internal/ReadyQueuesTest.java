@@ -95,7 +95,7 @@ class ReadyQueuesTest {
 
   /** Takes without waiting; the activation counts as running until {@code activationDone}. */
   static @Nullable NodeCell takeRunning(ReadyQueues queues) throws InterruptedException {
-    return queues.take(0, queues.wakeGeneration());
+    return queues.take(0);
   }
 
   /** Takes without waiting and ends the activation at once, as a worker would. */
