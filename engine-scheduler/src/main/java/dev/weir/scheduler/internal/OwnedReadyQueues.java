@@ -124,7 +124,7 @@ final class OwnedReadyQueues extends ReadyQueues {
   void push(NodeCell cell, int band) {
     if (Thread.currentThread() == worker) {
       markBusy();
-      add(cell, band, metrics.now());
+      published(band, deques.add(cell, band));
     } else if (batchLock.isHeldByCurrentThread()) {
       requireBatch().add(new Push(cell, band, metrics.now()));
     } else {
@@ -178,9 +178,8 @@ final class OwnedReadyQueues extends ReadyQueues {
     }
   }
 
-  /** Worker: queues a cell and publishes the depths it changed. */
-  private void add(NodeCell cell, int band, long queuedAt) {
-    int left = deques.add(cell, band, queuedAt);
+  /** Worker: publishes the depths a push changed: its band, and the band it left (or -1). */
+  private void published(int band, int left) {
     publishedDepths.lazySet(band, deques.depth(band));
     if (left >= 0) {
       publishedDepths.lazySet(left, deques.depth(left));
@@ -196,10 +195,10 @@ final class OwnedReadyQueues extends ReadyQueues {
     markBusy(); // before the first item leaves the inbox: see the seqlock in isQuiet
     while ((item = inbox.poll()) != null) {
       if (item instanceof Push p) {
-        add(p.cell, p.band, p.queuedAt);
+        published(p.band, deques.add(p.cell, p.band, p.queuedAt));
       } else {
         for (Push p : (Push[]) item) {
-          add(p.cell, p.band, p.queuedAt);
+          published(p.band, deques.add(p.cell, p.band, p.queuedAt));
         }
       }
     }
