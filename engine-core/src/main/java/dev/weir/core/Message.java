@@ -117,7 +117,8 @@ public final class Message<T> {
   }
 
   /**
-   * Returns when the message was created.
+   * Returns when the message was created. A node's DATA messages share one clock reading per
+   * activation (see {@code NodeContext.emit}); ingress and CONTROL messages are stamped one by one.
    *
    * @return nanoseconds on the clock that stamped it
    */

@@ -26,6 +26,10 @@ public interface NodeContext {
   /**
    * Emits a new DATA message stamped with the graph clock and the node's trace id sequence.
    *
+   * <p>The clock is read once per activation, when it makes its first message; the messages it
+   * makes after that carry the same reading. (A clock read costs more than an edge hop; the stamp
+   * is early by at most the time the activation has run. CONTROL messages read the clock each.)
+   *
    * @param output one of the node's declared outputs
    * @param payload the payload; never null
    * @param <T> the port's payload type
@@ -67,7 +71,8 @@ public interface NodeContext {
   int demand(PortSpec<?> output);
 
   /**
-   * Creates a DATA message stamped like {@link #emit(PortSpec, Object)} would, without emitting it.
+   * Creates a DATA message stamped like {@link #emit(PortSpec, Object)} would (one clock reading
+   * per activation), without emitting it.
    *
    * @param payload the payload
    * @param <T> the payload type
