@@ -65,6 +65,10 @@ public interface NodeContext {
    * overflowing: the smallest remaining capacity over the output's edges, less what is parked in
    * the outbox. Sources should emit within it.
    *
+   * <p>Inside {@link SourceNode#pull}, it is also at most what is left of the scheduler's batch
+   * limit for this pull (the same bound an activation has on the messages it processes), so one
+   * pull never holds its worker for long; the source is pulled again while demand lasts.
+   *
    * @param output one of the node's declared outputs
    * @return the demand; {@link Integer#MAX_VALUE} for an unconnected output
    */

@@ -292,4 +292,54 @@ class NodeContextContractTest {
     assertThat(running.awaitCompletion(Duration.ofMillis(100))).isTrue();
     assertThat(running.isRunning()).isFalse();
   }
+
+  @Test
+  void demand_insideAPull_isAtMostWhatIsLeftOfTheBatchLimit() throws Exception {
+    int batchLimit = 8;
+    int total = 100;
+    List<int[]> pulls = new CopyOnWriteArrayList<>(); // {demand at start, demand after 3 emits}
+    Node source =
+        new SourceNode() {
+          private long next;
+
+          @Override
+          public List<PortSpec<?>> outputs() {
+            return List.of(OUT);
+          }
+
+          @Override
+          public boolean pull(NodeContext ctx) {
+            int atStart = ctx.demand(OUT);
+            int emitted = 0;
+            int afterThree = -1;
+            while (ctx.demand(OUT) > 0 && next < total) {
+              ctx.emit(OUT, next++);
+              if (++emitted == 3) {
+                afterThree = ctx.demand(OUT);
+              }
+            }
+            pulls.add(new int[] {atStart, afterThree});
+            return next < total;
+          }
+        };
+    List<Long> received = new CopyOnWriteArrayList<>();
+    Graph graph =
+        Graph.builder("pull-budget")
+            .add("numbers", source)
+            .add("sink", Nodes.sink(Long.class, received::add))
+            .connect("numbers.out", "sink.in", EdgeSpec.blocking(1024))
+            .build();
+    RunningGraph running = Scheduler.builder().batchLimit(batchLimit).build().start(graph);
+    try {
+      assertThat(running.awaitCompletion(Duration.ofSeconds(10))).isTrue();
+    } finally {
+      running.stop(Duration.ofSeconds(5));
+    }
+
+    assertThat(received).hasSize(total);
+    assertThat(pulls).hasSizeGreaterThanOrEqualTo(total / batchLimit);
+    // The edge has room for 1024: only the batch limit holds each pull to 8.
+    assertThat(pulls.get(0)).containsExactly(batchLimit, batchLimit - 3);
+    assertThat(pulls).allSatisfy(p -> assertThat(p[0]).isLessThanOrEqualTo(batchLimit));
+  }
 }

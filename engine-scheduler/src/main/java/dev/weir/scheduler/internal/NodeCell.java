@@ -162,6 +162,11 @@ final class NodeCell implements NodeContext, InputGate {
 
   private long messageStamp;
 
+  /** Activation-owned: set while a source's pull runs; {@link #emitted} when it began. */
+  private boolean inPull;
+
+  private long pullStart;
+
   /** One declared output and the links it fans out to. */
   static final class OutputPort {
     final PortSpec<?> spec;
@@ -354,9 +359,12 @@ final class NodeCell implements NodeContext, InputGate {
   private boolean pull() {
     long before = emitted;
     boolean more;
+    pullStart = before;
+    inPull = true;
     try {
       more = ((SourceNode) node).pull(this);
     } catch (Throwable t) {
+      inPull = false;
       if (Failures.isFatal(t)) {
         throw (Error) t;
       }
@@ -367,6 +375,7 @@ final class NodeCell implements NodeContext, InputGate {
       pulledNothing = false;
       return !blocked && !isTerminated();
     }
+    inPull = false;
     if (!more) {
       sourceDone = true;
       return false;
@@ -971,7 +980,13 @@ final class NodeCell implements NodeContext, InputGate {
 
   @Override
   public int demand(PortSpec<?> output) {
-    return demandOf(outputFor(output));
+    int demand = demandOf(outputFor(output));
+    if (inPull) {
+      // A pull is an activation like any other: at most batchLimit messages, so that a CONTROL
+      // message waiting for this worker never waits behind a long run of a source's emits.
+      demand = (int) Math.min(demand, Math.max(0, batchLimit - (emitted - pullStart)));
+    }
+    return demand;
   }
 
   private static int demandOf(OutputPort out) {
