@@ -45,6 +45,19 @@ public final class TraceIds {
   }
 
   /**
+   * Returns the {@code n}-th id of {@code seeded(seed)}'s sequence (the first is {@code n = 1})
+   * without a generator: several threads can share one sequence by drawing {@code n} from an atomic
+   * counter.
+   *
+   * @param seed the sequence's seed
+   * @param n the position in the sequence, from 1
+   * @return the same id as the {@code n}-th {@link #next()} of {@code seeded(seed)}
+   */
+  public static long nth(long seed, long n) {
+    return mix(seed + n * GOLDEN_GAMMA);
+  }
+
+  /**
    * Returns an unseeded, non-reproducible id, for messages made outside a running graph.
    *
    * @return a random 64-bit id

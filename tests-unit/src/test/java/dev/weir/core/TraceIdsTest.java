@@ -36,6 +36,15 @@ class TraceIdsTest {
   }
 
   @Test
+  void nth_isTheNthDrawOfTheSeededSequence(Seed seed) {
+    TraceIds ids = TraceIds.seeded(seed.value());
+
+    for (long n = 1; n <= 1_000; n++) {
+      assertThat(TraceIds.nth(seed.value(), n)).as("draw %d", n).isEqualTo(ids.next());
+    }
+  }
+
+  @Test
   void seeded_differentSeeds_produceDifferentSequences(Seed seed) {
     TraceIds a = TraceIds.seeded(seed.value());
     TraceIds b = TraceIds.seeded(seed.value() + 1);
