@@ -104,6 +104,12 @@ class IngressFanIn8Test {
       assertThat(running.awaitQuiescence(Duration.ofSeconds(60)))
           .as(running.snapshot().render())
           .isTrue();
+      // Quiet means every accepted item was processed already, not merely that it will be.
+      for (int t = 0; t < 2 * THREADS_PER_KIND; t++) {
+        assertThat(collector.received(t))
+            .as("items of producer %d at quiescence\n%s", t, running.snapshot().render())
+            .isEqualTo(ITEMS);
+      }
     } finally {
       report = running.stop(Duration.ofSeconds(10));
     }
