@@ -84,7 +84,7 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
       buffer[(int) t & mask] = message;
       // release: the slot store above is visible to a consumer that acquires the new tail.
       setTailRelease(t + 1);
-      onAccepted(t + 1 - headCache);
+      onAccepted(t + 1);
       return OfferResult.accepted();
     }
   }
@@ -154,13 +154,12 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
   }
 
   @Override
-  long consumerHead() {
-    return head;
-  }
-
-  @Override
-  @Nullable Object pollData() {
+  @Nullable Object takeNext() {
     long h = head;
+    Object c = pollControlAfterTailSnapshot(h);
+    if (c != null) {
+      return c;
+    }
     if (h >= tailCache) {
       return null;
     }

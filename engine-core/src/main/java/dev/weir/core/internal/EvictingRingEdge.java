@@ -65,12 +65,11 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
     // release: the slot store above is visible to a consumer that acquires the new tail.
     setTailRelease(t + 1);
     headCache = h;
+    onAccepted(t + 1);
     if (evicted == null) {
-      onAccepted(t + 1 - h);
       return OfferResult.accepted();
     }
     counters.incrementProducer(EdgeCounters.EVICTED);
-    onAccepted(capacity);
     return OfferResult.evicted((Message<?>) evicted);
   }
 
@@ -87,7 +86,11 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
   }
 
   @Override
-  @Nullable Object pollData() {
+  @Nullable Object takeNext() {
+    Object c = pollControlAfterTailSnapshot(headVolatile());
+    if (c != null) {
+      return c;
+    }
     for (; ; ) {
       long h = headVolatile();
       if (h >= tailCache) {
@@ -98,11 +101,6 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
         return e;
       }
     }
-  }
-
-  @Override
-  long consumerHead() {
-    return headVolatile();
   }
 
   @Override

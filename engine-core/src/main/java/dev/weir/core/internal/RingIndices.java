@@ -33,16 +33,32 @@ abstract class RingPad0 {
   long p015;
 }
 
-/** Producer-owned: the next index to write, and the last consumer index the producer saw. */
+/**
+ * Producer-owned: the next index to write, what the producer knows about the consumer's progress,
+ * and the producer's own counter (the high-water mark).
+ */
 abstract class RingProducerFields extends RingPad0 {
   /** Written only by the producer; published with release so the slot write is visible first. */
   long tail;
 
-  /** Producer-local cache of {@code head}; never read by the consumer. */
+  /** Producer-local lower bound of {@code head}; never read by the consumer. */
   long headCache;
+
+  /**
+   * Producer-local (SPSC DATA rings only): every index below this one may be written without
+   * looking at the consumer, because the slots that prove room were seen empty (see {@link
+   * RingIndices#raiseProducerLimit}).
+   */
+  long producerLimit;
 
   /** Producer-local (LATEST only): every slot of an index below this one has been nulled. */
   long cleaned;
+
+  /**
+   * The largest DATA depth seen. Written only by the producer (opaque), read by any thread
+   * (opaque).
+   */
+  long highWaterMark;
 }
 
 @SuppressWarnings("unused")
@@ -65,13 +81,22 @@ abstract class RingPad1 extends RingProducerFields {
   long p115;
 }
 
-/** Consumer-owned: the next index to read, and the last producer index the consumer saw. */
+/**
+ * Consumer-owned: the next index to read, the last producer index the consumer saw, and the
+ * consumer's own counter.
+ */
 abstract class RingConsumerFields extends RingPad1 {
   /** The next index to consume; written by the consumer (and by an evicting producer via CAS). */
   long head;
 
   /** Consumer-local cache of {@code tail}; never read by the producer. */
   long tailCache;
+
+  /**
+   * Messages handed out by {@code poll}. Written only by the consumer (opaque), read by any thread
+   * (opaque).
+   */
+  long delivered;
 }
 
 @SuppressWarnings("unused")
@@ -107,13 +132,20 @@ abstract class RingIndices extends RingPad2 {
 
   private static final VarHandle TAIL;
   private static final VarHandle HEAD;
+  private static final VarHandle HIGH_WATER_MARK;
+  private static final VarHandle DELIVERED;
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+
+  /** Upper bound of the producer's look-ahead, in slots (JCTools uses the same). */
+  private static final int MAX_LOOK_AHEAD = 4096;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       TAIL = lookup.findVarHandle(RingProducerFields.class, "tail", long.class);
       HEAD = lookup.findVarHandle(RingConsumerFields.class, "head", long.class);
+      HIGH_WATER_MARK = lookup.findVarHandle(RingProducerFields.class, "highWaterMark", long.class);
+      DELIVERED = lookup.findVarHandle(RingConsumerFields.class, "delivered", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -122,6 +154,9 @@ abstract class RingIndices extends RingPad2 {
   final @Nullable Object[] buffer;
   final int mask;
   final int capacity;
+
+  /** How far ahead of {@code tail} the SPSC producer looks for room: a quarter of the capacity. */
+  private final int lookAhead;
 
   RingIndices(int capacity) {
     if (capacity < 1 || capacity > EdgeSpec.MAX_CAPACITY) {
@@ -132,6 +167,7 @@ abstract class RingIndices extends RingPad2 {
     this.buffer = new Object[length];
     this.mask = buffer.length - 1;
     this.capacity = capacity;
+    this.lookAhead = Math.min(capacity / 4, MAX_LOOK_AHEAD);
   }
 
   final long tailAcquire() {
@@ -158,12 +194,30 @@ abstract class RingIndices extends RingPad2 {
     return HEAD.compareAndSet(this, expected, value);
   }
 
+  final long highWaterMarkOpaque() {
+    return (long) HIGH_WATER_MARK.getOpaque(this);
+  }
+
+  final void setHighWaterMarkOpaque(long value) {
+    HIGH_WATER_MARK.setOpaque(this, value);
+  }
+
+  final long deliveredOpaque() {
+    return (long) DELIVERED.getOpaque(this);
+  }
+
+  final void setDeliveredOpaque(long value) {
+    DELIVERED.setOpaque(this, value);
+  }
+
   final @Nullable Object slotAcquire(long index) {
-    return SLOTS.getAcquire(buffer, (int) index & mask);
+    @Nullable Object[] b = buffer;
+    return SLOTS.getAcquire(b, (int) index & (b.length - 1));
   }
 
   final void setSlotRelease(long index, @Nullable Object value) {
-    SLOTS.setRelease(buffer, (int) index & mask, value);
+    @Nullable Object[] b = buffer;
+    SLOTS.setRelease(b, (int) index & (b.length - 1), value);
   }
 
   final boolean casSlot(long index, Object expected, Object value) {
@@ -222,31 +276,26 @@ abstract class RingIndices extends RingPad2 {
     long h = head;
     if (h >= tailCache) {
       // acquire: pairs with setTailRelease in spscOffer; the slot write is visible after this.
-      tailCache = tailAcquire();
-      if (h >= tailCache) {
+      long t = tailAcquire();
+      if (h >= t) {
         return null;
       }
+      tailCache = t;
     }
     return spscTake(h);
   }
 
   /**
-   * Consumer side: refreshes {@code tailCache} if the consumer has caught up with it. An edge calls
-   * this once per poll, before it looks at its CONTROL lane, and then takes DATA only below {@code
-   * tailCache}: every DATA message it can take was published before the CONTROL lane was checked,
-   * so a CONTROL message offered before it is seen first.
+   * Consumer side: refreshes {@code tailCache} if the consumer has caught up with it. The LATEST
+   * and COALESCE edges call this once per poll, before they look at their CONTROL lane, and then
+   * take DATA only below {@code tailCache}: every DATA message they can take was published before
+   * the CONTROL lane was checked, so a CONTROL message offered before it is seen first.
    */
   final void refreshTailCache(long h) {
     if (h >= tailCache) {
       // acquire: pairs with the producer's release store of tail.
       tailCache = tailAcquire();
     }
-  }
-
-  /** Consumer side of the SPSC protocol without refreshing the tail: see refreshTailCache. */
-  final @Nullable Object spscPollCached() {
-    long h = head;
-    return h >= tailCache ? null : spscTake(h);
   }
 
   private @Nullable Object spscTake(long h) {
@@ -256,6 +305,70 @@ abstract class RingIndices extends RingPad2 {
     // release: the read and the null store above happen-before the producer reuses the slot.
     setHeadRelease(h + 1);
     return e;
+  }
+
+  // --- the slot-signalled single-producer single-consumer protocol (SpscRingEdge's DATA ring) ---
+
+  /**
+   * Producer side, slow path of the slot-signalled protocol: called when {@code t >=
+   * producerLimit}. Looks for proof that index {@code t} (and, better, the next {@code lookAhead}
+   * indices) may be written, raises {@code producerLimit} accordingly and returns true; returns
+   * false when the ring holds {@code capacity} messages.
+   *
+   * <p>The proof is an empty slot: the consumer nulls the slot of index {@code j} when it takes
+   * {@code j}, and takes in order, so seeing the slot of a written index {@code j} empty means
+   * {@code head > j}, and every index up to {@code j + capacity} keeps the depth within capacity.
+   * The slot of {@code j} can only hold message {@code j} or null: {@code j < t} was written by
+   * this producer, and the next index sharing the slot, {@code j + buffer.length >= j + capacity},
+   * is not written yet. An index {@code j < 0} is trivially consumed.
+   */
+  final boolean raiseProducerLimit(long t) {
+    long ahead = t + lookAhead - capacity; // < t, because lookAhead <= capacity / 4
+    // acquire: pairs with the consumer's release store of null in the slot; everything the consumer
+    // did before (its reads of the slots we are about to reuse) happens-before our writes.
+    if (lookAhead > 0 && (ahead < 0 || slotAcquire(ahead) == null)) {
+      producerLimit = t + lookAhead + 1;
+      headCache = Math.max(headCache, ahead + 1);
+      return true;
+    }
+    long oldest = t - capacity;
+    // acquire: as above.
+    if (oldest < 0 || slotAcquire(oldest) == null) {
+      producerLimit = t + 1;
+      headCache = Math.max(headCache, oldest + 1);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Producer side, after a write made {@code tail} equal to {@code t1}: raises the high-water mark
+   * if the depth exceeds it. The depth is exact at one moment after the write: {@code t1 - head},
+   * where head counts a message the consumer has taken (its slot is null) but not yet published in
+   * {@code head} (the consumers of every ring clear or take the slot before they publish head).
+   * Cheap when the depth cannot exceed the mark: {@code headCache} is a lower bound of head, so
+   * {@code t1 - headCache} is an upper bound of the depth, and only a bound above the mark reads
+   * the consumer's index.
+   */
+  final void onAccepted(long t1) {
+    if (t1 - headCache > highWaterMark) {
+      raiseHighWaterMark(t1);
+    }
+  }
+
+  private void raiseHighWaterMark(long t1) {
+    // acquire: pairs with the consumer's release store of head; a slot it cleared before is seen.
+    long h = headAcquire();
+    if (h < t1 && slotAcquire(h) == null) {
+      // Message h was taken: its slot holds message h until then (h + buffer.length > t1 - 1 is
+      // not written), and the consumer clears a slot before publishing the head past it.
+      h++;
+    }
+    headCache = Math.max(headCache, h);
+    long depth = Math.min(capacity, t1 - h);
+    if (depth > highWaterMark) {
+      setHighWaterMarkOpaque(depth);
+    }
   }
 
   /** Producer-side remaining room under the SPSC protocol: exact or an underestimate. */
