@@ -154,9 +154,9 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
   }
 
   @Override
-  @Nullable Object takeNext() {
+  @Nullable Message<?> takeNext() {
     long h = head;
-    Object c = pollControlAfterTailSnapshot(h);
+    Message<?> c = pollControlAfterTailSnapshot(h);
     if (c != null) {
       return c;
     }
@@ -164,7 +164,7 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
       return null;
     }
     // getAndSet: takes the slot; a concurrent merge CAS on it fails from here on.
-    Object e = getAndClearSlot(h);
+    Message<?> e = getAndClearSlot(h);
     // release: the slot is null before the producer can see room for reusing it.
     setHeadRelease(h + 1);
     return e;

@@ -50,9 +50,9 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
   OfferResult offerData(Message<?> message) {
     long t = tail;
     long h = headVolatile();
-    Object evicted = null;
+    Message<?> evicted = null;
     while (t - h >= capacity) {
-      Object oldest = slotAcquire(h);
+      Message<?> oldest = slotAcquire(h);
       if (oldest != null && casHead(h, h + 1)) {
         evicted = oldest;
         h++;
@@ -70,7 +70,7 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
       return OfferResult.accepted();
     }
     counters.incrementProducer(EdgeCounters.EVICTED);
-    return OfferResult.evicted((Message<?>) evicted);
+    return OfferResult.evicted(evicted);
   }
 
   /**
@@ -86,8 +86,8 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
   }
 
   @Override
-  @Nullable Object takeNext() {
-    Object c = pollControlAfterTailSnapshot(headVolatile());
+  @Nullable Message<?> takeNext() {
+    Message<?> c = pollControlAfterTailSnapshot(headVolatile());
     if (c != null) {
       return c;
     }
@@ -96,7 +96,7 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
       if (h >= tailCache) {
         return null;
       }
-      Object e = slotAcquire(h);
+      Message<?> e = slotAcquire(h);
       if (e != null && casHead(h, h + 1)) {
         return e;
       }

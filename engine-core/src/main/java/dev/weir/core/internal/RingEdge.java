@@ -63,7 +63,7 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
    * look at the DATA ring before the CONTROL lane and take only DATA it saw then, so a CONTROL
    * message offered before that DATA is taken first. Does not count.
    */
-  abstract @Nullable Object takeNext();
+  abstract @Nullable Message<?> takeNext();
 
   @Override
   public final OfferResult offer(Message<?> message) {
@@ -105,7 +105,7 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   @Override
   @SuppressWarnings("unchecked")
   public final @Nullable Message<T> poll() {
-    Object next = takeNext();
+    Message<?> next = takeNext();
     if (next == null) {
       return null;
     }
@@ -122,7 +122,7 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
    * message before any DATA message it offers later, so the DATA we may take was published after
    * every CONTROL message offered before it: we see those first.
    */
-  final @Nullable Object pollControlAfterTailSnapshot(long head) {
+  final @Nullable Message<?> pollControlAfterTailSnapshot(long head) {
     refreshTailCache(head);
     return control.poll();
   }
@@ -131,7 +131,7 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   @SuppressWarnings("unchecked")
   public final int discardAll(Consumer<? super Message<T>> sink) {
     int discarded = 0;
-    Object next;
+    Message<?> next;
     while ((next = takeNext()) != null) {
       discarded++;
       counters.incrementConsumer(EdgeCounters.DISCARDED);

@@ -1,6 +1,7 @@
 package dev.weir.core.internal;
 
 import dev.weir.core.EdgeSpec;
+import dev.weir.core.Message;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
@@ -47,7 +48,14 @@ abstract class RingProducerFields extends RingPad0 {
   /**
    * Producer-local (SPSC DATA rings only): every index below this one may be written without
    * looking at the consumer, because the slots that prove room were seen empty (see {@link
-   * RingIndices#raiseProducerLimit}).
+   * RingIndices#raiseRoomLimit}).
+   */
+  long roomLimit;
+
+  /**
+   * Producer-local (SPSC DATA rings only): {@code min(roomLimit, headCache + highWaterMark)}. An
+   * offer of an index below it has room and cannot raise the high-water mark, so it needs one
+   * compare for both; an offer at or past it takes the slow path, which recomputes it.
    */
   long producerLimit;
 
@@ -134,7 +142,7 @@ abstract class RingIndices extends RingPad2 {
   private static final VarHandle HEAD;
   private static final VarHandle HIGH_WATER_MARK;
   private static final VarHandle DELIVERED;
-  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Message[].class);
 
   /** Upper bound of the producer's look-ahead, in slots (JCTools uses the same). */
   private static final int MAX_LOOK_AHEAD = 4096;
@@ -151,7 +159,12 @@ abstract class RingIndices extends RingPad2 {
     }
   }
 
-  final @Nullable Object[] buffer;
+  /**
+   * The slots. Typed {@code Message[]}, so a read needs no cast; and as {@code Message} is final,
+   * the JIT can prove the array's exact class and skip the array-store check on writes.
+   */
+  final @Nullable Message<?>[] buffer;
+
   final int mask;
   final int capacity;
 
@@ -164,7 +177,7 @@ abstract class RingIndices extends RingPad2 {
           "capacity must be between 1 and " + EdgeSpec.MAX_CAPACITY + ", was " + capacity);
     }
     int length = capacity == 1 ? 1 : 1 << (32 - Integer.numberOfLeadingZeros(capacity - 1));
-    this.buffer = new Object[length];
+    this.buffer = new Message<?>[length];
     this.mask = buffer.length - 1;
     this.capacity = capacity;
     this.lookAhead = Math.min(capacity / 4, MAX_LOOK_AHEAD);
@@ -210,22 +223,24 @@ abstract class RingIndices extends RingPad2 {
     DELIVERED.setOpaque(this, value);
   }
 
-  final @Nullable Object slotAcquire(long index) {
-    @Nullable Object[] b = buffer;
-    return SLOTS.getAcquire(b, (int) index & (b.length - 1));
+  final @Nullable Message<?> slotAcquire(long index) {
+    @Nullable Message<?>[] b = buffer;
+    return (Message<?>) SLOTS.getAcquire(b, (int) index & (b.length - 1));
   }
 
-  final void setSlotRelease(long index, @Nullable Object value) {
-    @Nullable Object[] b = buffer;
+  final void setSlotRelease(long index, @Nullable Message<?> value) {
+    @Nullable Message<?>[] b = buffer;
     SLOTS.setRelease(b, (int) index & (b.length - 1), value);
   }
 
-  final boolean casSlot(long index, Object expected, Object value) {
-    return SLOTS.compareAndSet(buffer, (int) index & mask, expected, value);
+  final boolean casSlot(long index, Message<?> expected, Message<?> value) {
+    @Nullable Message<?>[] b = buffer;
+    return SLOTS.compareAndSet(b, (int) index & (b.length - 1), expected, value);
   }
 
-  final @Nullable Object getAndClearSlot(long index) {
-    return SLOTS.getAndSet(buffer, (int) index & mask, (Object) null);
+  final @Nullable Message<?> getAndClearSlot(long index) {
+    @Nullable Message<?>[] b = buffer;
+    return (Message<?>) SLOTS.getAndSet(b, (int) index & (b.length - 1), (Message<?>) null);
   }
 
   /**
@@ -255,7 +270,7 @@ abstract class RingIndices extends RingPad2 {
    * Producer side of the SPSC protocol: stores {@code e} and publishes it, or returns false when
    * {@code capacity} elements are queued. Wait-free.
    */
-  final boolean spscOffer(Object e) {
+  final boolean spscOffer(Message<?> e) {
     long t = tail;
     if (t - headCache >= capacity) {
       // acquire: pairs with setHeadRelease in spscPoll, so the consumer's null store to the slot
@@ -271,16 +286,17 @@ abstract class RingIndices extends RingPad2 {
     return true;
   }
 
-  /** Consumer side of the SPSC protocol: takes the oldest element, or null if empty. Wait-free. */
-  final @Nullable Object spscPoll() {
+  /**
+   * Consumer side of the SPSC protocol: takes the oldest element, or null if empty. Wait-free.
+   * Reads the producer's tail on every call: this is the CONTROL lane, empty nearly always, where a
+   * cached tail would only add a load and a compare to the empty case (the tail's line is not
+   * written while the lane is idle, so the read hits the local cache).
+   */
+  final @Nullable Message<?> spscPoll() {
     long h = head;
-    if (h >= tailCache) {
-      // acquire: pairs with setTailRelease in spscOffer; the slot write is visible after this.
-      long t = tailAcquire();
-      if (h >= t) {
-        return null;
-      }
-      tailCache = t;
+    // acquire: pairs with setTailRelease in spscOffer; the slot write is visible after this.
+    if (h >= tailAcquire()) {
+      return null;
     }
     return spscTake(h);
   }
@@ -298,9 +314,9 @@ abstract class RingIndices extends RingPad2 {
     }
   }
 
-  private @Nullable Object spscTake(long h) {
+  private @Nullable Message<?> spscTake(long h) {
     int slot = (int) h & mask;
-    Object e = buffer[slot];
+    Message<?> e = buffer[slot];
     buffer[slot] = null;
     // release: the read and the null store above happen-before the producer reuses the slot.
     setHeadRelease(h + 1);
@@ -310,10 +326,10 @@ abstract class RingIndices extends RingPad2 {
   // --- the slot-signalled single-producer single-consumer protocol (SpscRingEdge's DATA ring) ---
 
   /**
-   * Producer side, slow path of the slot-signalled protocol: called when {@code t >=
-   * producerLimit}. Looks for proof that index {@code t} (and, better, the next {@code lookAhead}
-   * indices) may be written, raises {@code producerLimit} accordingly and returns true; returns
-   * false when the ring holds {@code capacity} messages.
+   * Producer side, slow path of the slot-signalled protocol: called when {@code t >= roomLimit}.
+   * Looks for proof that index {@code t} (and, better, the next {@code lookAhead} indices) may be
+   * written, raises {@code roomLimit} accordingly and returns true; returns false when the ring
+   * holds {@code capacity} messages.
    *
    * <p>The proof is an empty slot: the consumer nulls the slot of index {@code j} when it takes
    * {@code j}, and takes in order, so seeing the slot of a written index {@code j} empty means
@@ -322,19 +338,19 @@ abstract class RingIndices extends RingPad2 {
    * this producer, and the next index sharing the slot, {@code j + buffer.length >= j + capacity},
    * is not written yet. An index {@code j < 0} is trivially consumed.
    */
-  final boolean raiseProducerLimit(long t) {
+  final boolean raiseRoomLimit(long t) {
     long ahead = t + lookAhead - capacity; // < t, because lookAhead <= capacity / 4
     // acquire: pairs with the consumer's release store of null in the slot; everything the consumer
     // did before (its reads of the slots we are about to reuse) happens-before our writes.
     if (lookAhead > 0 && (ahead < 0 || slotAcquire(ahead) == null)) {
-      producerLimit = t + lookAhead + 1;
+      roomLimit = t + lookAhead + 1;
       headCache = Math.max(headCache, ahead + 1);
       return true;
     }
     long oldest = t - capacity;
     // acquire: as above.
     if (oldest < 0 || slotAcquire(oldest) == null) {
-      producerLimit = t + 1;
+      roomLimit = t + 1;
       headCache = Math.max(headCache, oldest + 1);
       return true;
     }

@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
  * Concurrency: a single-producer single-consumer ring that signals through its slots, as JCTools'
  * SpscArrayQueue does, so that in the steady state neither side reads the other's index. The
  * consumer knows a message is there when its slot is non-null; the producer knows it has room when
- * the slot that proves it (lookAhead ahead, see RingIndices#raiseProducerLimit) is null, and then
- * writes up to producerLimit without looking again. Both indices are still published (release) for
+ * the slot that proves it (lookAhead ahead, see RingIndices#raiseRoomLimit) is null, and then
+ * writes up to roomLimit without looking again. The high-water mark shares the producer's one
+ * compare: producerLimit = min(roomLimit, headCache + highWaterMark), and below it an offer has
+ * room and cannot raise the mark (its depth is at most t + 1 - headCache <= highWaterMark). Both indices are still published (release) for
  * depth(), remainingCapacity(), stats() and the high-water mark, which read them rarely. Only the
  * consumer removes elements, so a full ring is answered by the policy without touching queued
  * messages: BLOCK refuses, DROP discards the incoming message, FAIL reports an overflow.
@@ -21,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * Invariants: 0 <= tail - head <= capacity; slots [head, tail) hold the queued messages in order;
  * every other slot is null, except that the consumer clears the slot of index head before it
  * publishes head + 1 (so a null slot h < tail with head == h means "h is taken"). The producer
- * writes index i only after seeing the slot of some index >= i - capacity null, and
- * headCache <= head.
+ * writes index i only after seeing the slot of some index >= i - capacity null;
+ * headCache <= head; producerLimit <= roomLimit and producerLimit <= headCache + highWaterMark.
  *
  * CONTROL first: the consumer reads the DATA slot at head (acquire) before it polls the CONTROL
  * lane, and takes only that DATA message. If it saw DATA message d, the producer's release store
@@ -61,15 +63,27 @@ final class SpscRingEdge<T> extends RingEdge<T> {
   @Override
   OfferResult offerData(Message<?> message) {
     long t = tail;
-    if (t >= producerLimit && !raiseProducerLimit(t)) {
-      return full();
+    if (t >= producerLimit) {
+      return offerPastLimit(message, t);
     }
     // release: pairs with the consumer's slotAcquire in takeNext; the message (and everything
     // written before the offer) is visible to a consumer that sees the slot non-null.
     setSlotRelease(t, message);
     // release: for depth() and stats() readers on other threads; the consumer does not read it.
     setTailRelease(t + 1);
+    return OfferResult.accepted();
+  }
+
+  /** The slow path of offerData: proves room, raises the high-water mark, recomputes the limit. */
+  private OfferResult offerPastLimit(Message<?> message, long t) {
+    if (t >= roomLimit && !raiseRoomLimit(t)) {
+      return full();
+    }
+    // release: as in offerData.
+    setSlotRelease(t, message);
+    setTailRelease(t + 1);
     onAccepted(t + 1);
+    producerLimit = Math.min(roomLimit, headCache + highWaterMark);
     return OfferResult.accepted();
   }
 
@@ -100,12 +114,12 @@ final class SpscRingEdge<T> extends RingEdge<T> {
   }
 
   @Override
-  @Nullable Object takeNext() {
+  @Nullable Message<?> takeNext() {
     long h = head;
     // acquire: pairs with the release store in offerData. Read before the CONTROL lane: see the
     // design note on CONTROL first.
-    Object data = slotAcquire(h);
-    Object c = control.poll();
+    Message<?> data = slotAcquire(h);
+    Message<?> c = control.poll();
     if (c != null) {
       return c;
     }
@@ -113,7 +127,7 @@ final class SpscRingEdge<T> extends RingEdge<T> {
       return null;
     }
     // release: our read of the slot happens-before the producer's reuse of it (it acquires the
-    // null in raiseProducerLimit); the null is stored before head moves past it.
+    // null in raiseRoomLimit); the null is stored before head moves past it.
     setSlotRelease(h, null);
     // release: depth() and remainingCapacity() see room only once the slot is clear.
     setHeadRelease(h + 1);
