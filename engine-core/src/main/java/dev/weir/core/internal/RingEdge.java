@@ -18,10 +18,15 @@ import org.jspecify.annotations.Nullable;
  * close on any thread is seen by the producer's next offer.
  *
  * <p>Counters: the hot ones are not counters. {@code accepted} is the DATA ring's tail plus the
- * CONTROL lane's (each accepted message advances exactly one of them, and nothing else does);
+ * CONTROL lane's: each accepted message advances exactly one of them, before its offer returns, and
+ * nothing else advances them (a merge or a refusal does not; an eviction moves head, not tail), so
+ * the sum is exact once the producer's offers happen-before the read, e.g. after the graph stopped.
  * {@code delivered} and the high-water mark are single-writer fields beside the consumer's and the
- * producer's indices, on lines their writer already owns. The rest ({@link EdgeCounters}) are
- * written only on the paths that refuse, drop, evict, merge or discard.
+ * producer's indices, on lines their writer already owns: the writer reads its own last value
+ * plainly and stores with opaque mode (a plain mov on x86, never torn), so they count exactly; a
+ * reader on another thread gets a recent value (opaque) and the exact one under the same
+ * happens-before. The rest ({@link EdgeCounters}) are written only on the paths that refuse, drop,
+ * evict, merge or discard.
  */
 abstract class RingEdge<T> extends RingIndices implements Edge<T> {
 

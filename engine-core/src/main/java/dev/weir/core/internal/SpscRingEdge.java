@@ -15,16 +15,17 @@ import org.jspecify.annotations.Nullable;
  * the slot that proves it (lookAhead ahead, see RingIndices#raiseRoomLimit) is null, and then
  * writes up to roomLimit without looking again. The high-water mark shares the producer's one
  * compare: producerLimit = min(roomLimit, headCache + highWaterMark), and below it an offer has
- * room and cannot raise the mark (its depth is at most t + 1 - headCache <= highWaterMark). Both indices are still published (release) for
- * depth(), remainingCapacity(), stats() and the high-water mark, which read them rarely. Only the
- * consumer removes elements, so a full ring is answered by the policy without touching queued
- * messages: BLOCK refuses, DROP discards the incoming message, FAIL reports an overflow.
+ * room and cannot raise the mark (its depth is at most t + 1 - headCache <= highWaterMark). Both
+ * indices are still published (release) for depth(), remainingCapacity(), stats() and the
+ * high-water mark, which read them rarely. Only the consumer removes elements, so a full ring is
+ * answered by the policy without touching queued messages: BLOCK refuses, DROP discards the
+ * incoming message, FAIL reports an overflow.
  *
  * Invariants: 0 <= tail - head <= capacity; slots [head, tail) hold the queued messages in order;
  * every other slot is null, except that the consumer clears the slot of index head before it
  * publishes head + 1 (so a null slot h < tail with head == h means "h is taken"). The producer
- * writes index i only after seeing the slot of some index >= i - capacity null;
- * headCache <= head; producerLimit <= roomLimit and producerLimit <= headCache + highWaterMark.
+ * writes index i only after seeing the slot of some index >= i - capacity null; headCache <= head;
+ * producerLimit <= roomLimit and producerLimit <= headCache + highWaterMark.
  *
  * CONTROL first: the consumer reads the DATA slot at head (acquire) before it polls the CONTROL
  * lane, and takes only that DATA message. If it saw DATA message d, the producer's release store
@@ -35,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  *
  * Happens-before: the producer's release store of the slot pairs with the consumer's acquire load
  * of it (writes before offer are visible after poll). The consumer's release store of null pairs
- * with the producer's acquire load of that slot in raiseProducerLimit, so the consumer's read of a
+ * with the producer's acquire load of that slot in raiseRoomLimit, so the consumer's read of a
  * slot happens-before the producer reuses it. The release store of head after the null store
  * makes remainingCapacity() (tail - head) an underestimate: room it reports has its slot cleared.
  *
