@@ -84,7 +84,7 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
       buffer[(int) t & mask] = message;
       // release: the slot store above is visible to a consumer that acquires the new tail.
       setTailRelease(t + 1);
-      onAccepted(t + 1 - headCache);
+      onAccepted(t + 1);
       return OfferResult.accepted();
     }
   }
@@ -154,18 +154,17 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
   }
 
   @Override
-  long consumerHead() {
-    return head;
-  }
-
-  @Override
-  @Nullable Object pollData() {
+  @Nullable Message<?> takeNext() {
     long h = head;
+    Message<?> c = pollControlAfterTailSnapshot(h);
+    if (c != null) {
+      return c;
+    }
     if (h >= tailCache) {
       return null;
     }
     // getAndSet: takes the slot; a concurrent merge CAS on it fails from here on.
-    Object e = getAndClearSlot(h);
+    Message<?> e = getAndClearSlot(h);
     // release: the slot is null before the producer can see room for reusing it.
     setHeadRelease(h + 1);
     return e;

@@ -50,9 +50,9 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
   OfferResult offerData(Message<?> message) {
     long t = tail;
     long h = headVolatile();
-    Object evicted = null;
+    Message<?> evicted = null;
     while (t - h >= capacity) {
-      Object oldest = slotAcquire(h);
+      Message<?> oldest = slotAcquire(h);
       if (oldest != null && casHead(h, h + 1)) {
         evicted = oldest;
         h++;
@@ -65,13 +65,12 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
     // release: the slot store above is visible to a consumer that acquires the new tail.
     setTailRelease(t + 1);
     headCache = h;
+    onAccepted(t + 1);
     if (evicted == null) {
-      onAccepted(t + 1 - h);
       return OfferResult.accepted();
     }
     counters.incrementProducer(EdgeCounters.EVICTED);
-    onAccepted(capacity);
-    return OfferResult.evicted((Message<?>) evicted);
+    return OfferResult.evicted(evicted);
   }
 
   /**
@@ -87,22 +86,21 @@ final class EvictingRingEdge<T> extends RingEdge<T> {
   }
 
   @Override
-  @Nullable Object pollData() {
+  @Nullable Message<?> takeNext() {
+    Message<?> c = pollControlAfterTailSnapshot(headVolatile());
+    if (c != null) {
+      return c;
+    }
     for (; ; ) {
       long h = headVolatile();
       if (h >= tailCache) {
         return null;
       }
-      Object e = slotAcquire(h);
+      Message<?> e = slotAcquire(h);
       if (e != null && casHead(h, h + 1)) {
         return e;
       }
     }
-  }
-
-  @Override
-  long consumerHead() {
-    return headVolatile();
   }
 
   @Override

@@ -11,11 +11,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What every Weir edge shares: id, port enforcement, the CONTROL lane, the closed flag and the
- * counters. Subclasses supply the DATA ring's protocol ({@link #offerData}, {@link #pollData}).
+ * counters. Subclasses supply the DATA ring's protocol ({@link #offerData}, {@link #takeNext}).
  *
  * <p>Concurrency: the DATA ring's indices live in the padded fields inherited from {@link
  * RingIndices}; the CONTROL lane is a separate {@link SpscRing}. {@code closed} is volatile: a
  * close on any thread is seen by the producer's next offer.
+ *
+ * <p>Counters: the hot ones are not counters. {@code accepted} is the DATA ring's tail plus the
+ * CONTROL lane's: each accepted message advances exactly one of them, before its offer returns, and
+ * nothing else advances them (a merge or a refusal does not; an eviction moves head, not tail), so
+ * the sum is exact once the producer's offers happen-before the read, e.g. after the graph stopped.
+ * {@code delivered} and the high-water mark are single-writer fields beside the consumer's and the
+ * producer's indices, on lines their writer already owns: the writer reads its own last value
+ * plainly and stores with opaque mode (a plain mov on x86, never torn), so they count exactly; a
+ * reader on another thread gets a recent value (opaque) and the exact one under the same
+ * happens-before. The rest ({@link EdgeCounters}) are written only on the paths that refuse, drop,
+ * evict, merge or discard.
  */
 abstract class RingEdge<T> extends RingIndices implements Edge<T> {
 
@@ -23,9 +34,19 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   final PortSpec<T> port;
   final EdgeSpec spec;
   final EdgeCounters counters = new EdgeCounters();
+  final SpscRing control;
   private final Class<T> type;
   private final boolean validates;
-  private final SpscRing control;
+
+  /**
+   * The runtime class of the last payload that passed the port's type check, when the port has no
+   * validator: a payload of exactly this class needs no further check. {@code void.class} (the
+   * class of no object) when there is a validator, so that every payload goes through it. Written
+   * by the producer only; a racy read is benign, as every value ever stored passed {@code
+   * type.isInstance} and {@code Class} objects are safely published.
+   */
+  private Class<?> admitted;
+
   private volatile boolean closed;
 
   RingEdge(String id, PortSpec<T> port, EdgeSpec spec) {
@@ -35,6 +56,7 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
     this.spec = spec;
     this.type = port.type();
     this.validates = port.validator() != null;
+    this.admitted = validates ? void.class : type;
     this.control = new SpscRing(spec.controlCapacity());
   }
 
@@ -42,13 +64,11 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   abstract OfferResult offerData(Message<?> message);
 
   /**
-   * Consumer side: the oldest DATA message below {@code tailCache}, or null. Never refreshes {@code
-   * tailCache} (see {@link RingIndices#refreshTailCache}). Does not count.
+   * Consumer side: the oldest CONTROL message if any, else the oldest DATA message, or null. Must
+   * look at the DATA ring before the CONTROL lane and take only DATA it saw then, so a CONTROL
+   * message offered before that DATA is taken first. Does not count.
    */
-  abstract @Nullable Object pollData();
-
-  /** Consumer side: the current head index, read as the ring's protocol requires. */
-  abstract long consumerHead();
+  abstract @Nullable Message<?> takeNext();
 
   @Override
   public final OfferResult offer(Message<?> message) {
@@ -56,17 +76,29 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
       counters.incrementProducer(EdgeCounters.CLOSED);
       return OfferResult.closed("edge " + id + " is closed: the graph is shutting down");
     }
+    if (message.payload().getClass() != admitted || message.isControl()) {
+      return offerChecked(message);
+    }
+    return offerData(message);
+  }
+
+  /** The slow path of {@link #offer}: a payload of a class not seen yet, or a CONTROL message. */
+  private OfferResult offerChecked(Message<?> message) {
     Object payload = message.payload();
-    if (!type.isInstance(payload) || validates) {
-      String problem = port.check(payload);
-      if (problem != null) {
-        counters.incrementProducer(EdgeCounters.REJECTED);
-        return OfferResult.rejected("edge " + id + ": " + problem);
+    Class<?> c = payload.getClass();
+    if (c != admitted) {
+      if (validates || !type.isInstance(payload)) {
+        String problem = port.check(payload);
+        if (problem != null) {
+          counters.incrementProducer(EdgeCounters.REJECTED);
+          return OfferResult.rejected("edge " + id + ": " + problem);
+        }
+      } else {
+        admitted = c;
       }
     }
     if (message.isControl()) {
       if (control.offer(message)) {
-        counters.incrementProducer(EdgeCounters.ACCEPTED);
         return OfferResult.accepted();
       }
       counters.incrementProducer(EdgeCounters.BLOCKED);
@@ -78,46 +110,39 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   @Override
   @SuppressWarnings("unchecked")
   public final @Nullable Message<T> poll() {
-    Object next = takeNext();
+    Message<?> next = takeNext();
     if (next == null) {
       return null;
     }
-    counters.incrementConsumer(EdgeCounters.DELIVERED);
+    // Single writer: only the consumer stores delivered, so a plain read of its own last store
+    // and an opaque store (a plain mov) count exactly; readers use opaque loads.
+    setDeliveredOpaque(delivered + 1);
     return (Message<T>) next;
   }
 
   /**
-   * Snapshot the DATA tail, then the CONTROL lane, then DATA below the snapshot. A producer
-   * publishes a CONTROL message before any DATA message it offers later, so the DATA we may take
-   * was published after every CONTROL message offered before it: we see those first.
+   * Consumer side of the Lamport rings (LATEST, COALESCE), first half of {@link #takeNext}:
+   * snapshot the DATA tail into {@code tailCache}, then poll the CONTROL lane; if that returns
+   * null, the caller takes DATA only below {@code tailCache}. A producer publishes a CONTROL
+   * message before any DATA message it offers later, so the DATA we may take was published after
+   * every CONTROL message offered before it: we see those first.
    */
-  private @Nullable Object takeNext() {
-    refreshTailCache(consumerHead());
-    Object next = control.poll();
-    return next != null ? next : pollData();
+  final @Nullable Message<?> pollControlAfterTailSnapshot(long head) {
+    refreshTailCache(head);
+    return control.poll();
   }
 
   @Override
   @SuppressWarnings("unchecked")
   public final int discardAll(Consumer<? super Message<T>> sink) {
     int discarded = 0;
-    Object next;
+    Message<?> next;
     while ((next = takeNext()) != null) {
       discarded++;
       counters.incrementConsumer(EdgeCounters.DISCARDED);
       sink.accept((Message<T>) next);
     }
     return discarded;
-  }
-
-  /** Producer thread: counts an accepted DATA message and tracks the high-water mark. */
-  final void onAccepted(long depthEstimate) {
-    counters.incrementProducer(EdgeCounters.ACCEPTED);
-    if (depthEstimate > counters.highWaterMarkPlain()) {
-      // The estimate uses a cached head and may be high; confirm with a fresh read before raising.
-      headCache = Math.max(headCache, headAcquire());
-      counters.raiseHighWaterMark(Math.min(capacity, tail - headCache));
-    }
   }
 
   @Override
@@ -163,8 +188,11 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   @Override
   public final EdgeStats stats() {
     EdgeCounters c = counters;
+    // Every accepted message advanced exactly one of the two tails (exact when quiescent; each
+    // tail only grows, so accepted never goes backwards for a reader).
+    long accepted = tailAcquire() + control.tailAcquire();
     return new EdgeStats(
-        c.producerOpaque(EdgeCounters.ACCEPTED),
+        accepted,
         c.producerOpaque(EdgeCounters.EVICTED),
         c.producerOpaque(EdgeCounters.COALESCED),
         c.producerOpaque(EdgeCounters.BLOCKED),
@@ -172,11 +200,11 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
         c.producerOpaque(EdgeCounters.FAILED),
         c.producerOpaque(EdgeCounters.REJECTED),
         c.producerOpaque(EdgeCounters.CLOSED),
-        c.consumerOpaque(EdgeCounters.DELIVERED),
+        deliveredOpaque(),
         c.consumerOpaque(EdgeCounters.DISCARDED),
         depth(),
         controlDepth(),
-        c.producerOpaque(EdgeCounters.HIGH_WATER_MARK));
+        highWaterMarkOpaque());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.weir.core.internal;
 
 import dev.weir.core.EdgeSpec;
+import dev.weir.core.Message;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
@@ -33,16 +34,39 @@ abstract class RingPad0 {
   long p015;
 }
 
-/** Producer-owned: the next index to write, and the last consumer index the producer saw. */
+/**
+ * Producer-owned: the next index to write, what the producer knows about the consumer's progress,
+ * and the producer's own counter (the high-water mark).
+ */
 abstract class RingProducerFields extends RingPad0 {
   /** Written only by the producer; published with release so the slot write is visible first. */
   long tail;
 
-  /** Producer-local cache of {@code head}; never read by the consumer. */
+  /** Producer-local lower bound of {@code head}; never read by the consumer. */
   long headCache;
+
+  /**
+   * Producer-local (SPSC DATA rings only): every index below this one may be written without
+   * looking at the consumer, because the slots that prove room were seen empty (see {@link
+   * RingIndices#raiseRoomLimit}).
+   */
+  long roomLimit;
+
+  /**
+   * Producer-local (SPSC DATA rings only): {@code min(roomLimit, headCache + highWaterMark)}. An
+   * offer of an index below it has room and cannot raise the high-water mark, so it needs one
+   * compare for both; an offer at or past it takes the slow path, which recomputes it.
+   */
+  long producerLimit;
 
   /** Producer-local (LATEST only): every slot of an index below this one has been nulled. */
   long cleaned;
+
+  /**
+   * The largest DATA depth seen. Written only by the producer (opaque), read by any thread
+   * (opaque).
+   */
+  long highWaterMark;
 }
 
 @SuppressWarnings("unused")
@@ -65,13 +89,22 @@ abstract class RingPad1 extends RingProducerFields {
   long p115;
 }
 
-/** Consumer-owned: the next index to read, and the last producer index the consumer saw. */
+/**
+ * Consumer-owned: the next index to read, the last producer index the consumer saw, and the
+ * consumer's own counter.
+ */
 abstract class RingConsumerFields extends RingPad1 {
   /** The next index to consume; written by the consumer (and by an evicting producer via CAS). */
   long head;
 
   /** Consumer-local cache of {@code tail}; never read by the producer. */
   long tailCache;
+
+  /**
+   * Messages handed out by {@code poll}. Written only by the consumer (opaque), read by any thread
+   * (opaque).
+   */
+  long delivered;
 }
 
 @SuppressWarnings("unused")
@@ -107,21 +140,36 @@ abstract class RingIndices extends RingPad2 {
 
   private static final VarHandle TAIL;
   private static final VarHandle HEAD;
-  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final VarHandle HIGH_WATER_MARK;
+  private static final VarHandle DELIVERED;
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Message[].class);
+
+  /** Upper bound of the producer's look-ahead, in slots (JCTools uses the same). */
+  private static final int MAX_LOOK_AHEAD = 4096;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       TAIL = lookup.findVarHandle(RingProducerFields.class, "tail", long.class);
       HEAD = lookup.findVarHandle(RingConsumerFields.class, "head", long.class);
+      HIGH_WATER_MARK = lookup.findVarHandle(RingProducerFields.class, "highWaterMark", long.class);
+      DELIVERED = lookup.findVarHandle(RingConsumerFields.class, "delivered", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
-  final @Nullable Object[] buffer;
+  /**
+   * The slots. Typed {@code Message[]}, so a read needs no cast; and as {@code Message} is final,
+   * the JIT can prove the array's exact class and skip the array-store check on writes.
+   */
+  final @Nullable Message<?>[] buffer;
+
   final int mask;
   final int capacity;
+
+  /** How far ahead of {@code tail} the SPSC producer looks for room: a quarter of the capacity. */
+  private final int lookAhead;
 
   RingIndices(int capacity) {
     if (capacity < 1 || capacity > EdgeSpec.MAX_CAPACITY) {
@@ -129,9 +177,10 @@ abstract class RingIndices extends RingPad2 {
           "capacity must be between 1 and " + EdgeSpec.MAX_CAPACITY + ", was " + capacity);
     }
     int length = capacity == 1 ? 1 : 1 << (32 - Integer.numberOfLeadingZeros(capacity - 1));
-    this.buffer = new Object[length];
+    this.buffer = new Message<?>[length];
     this.mask = buffer.length - 1;
     this.capacity = capacity;
+    this.lookAhead = Math.min(capacity / 4, MAX_LOOK_AHEAD);
   }
 
   final long tailAcquire() {
@@ -158,20 +207,40 @@ abstract class RingIndices extends RingPad2 {
     return HEAD.compareAndSet(this, expected, value);
   }
 
-  final @Nullable Object slotAcquire(long index) {
-    return SLOTS.getAcquire(buffer, (int) index & mask);
+  final long highWaterMarkOpaque() {
+    return (long) HIGH_WATER_MARK.getOpaque(this);
   }
 
-  final void setSlotRelease(long index, @Nullable Object value) {
-    SLOTS.setRelease(buffer, (int) index & mask, value);
+  final void setHighWaterMarkOpaque(long value) {
+    HIGH_WATER_MARK.setOpaque(this, value);
   }
 
-  final boolean casSlot(long index, Object expected, Object value) {
-    return SLOTS.compareAndSet(buffer, (int) index & mask, expected, value);
+  final long deliveredOpaque() {
+    return (long) DELIVERED.getOpaque(this);
   }
 
-  final @Nullable Object getAndClearSlot(long index) {
-    return SLOTS.getAndSet(buffer, (int) index & mask, (Object) null);
+  final void setDeliveredOpaque(long value) {
+    DELIVERED.setOpaque(this, value);
+  }
+
+  final @Nullable Message<?> slotAcquire(long index) {
+    @Nullable Message<?>[] b = buffer;
+    return (Message<?>) SLOTS.getAcquire(b, (int) index & (b.length - 1));
+  }
+
+  final void setSlotRelease(long index, @Nullable Message<?> value) {
+    @Nullable Message<?>[] b = buffer;
+    SLOTS.setRelease(b, (int) index & (b.length - 1), value);
+  }
+
+  final boolean casSlot(long index, Message<?> expected, Message<?> value) {
+    @Nullable Message<?>[] b = buffer;
+    return SLOTS.compareAndSet(b, (int) index & (b.length - 1), expected, value);
+  }
+
+  final @Nullable Message<?> getAndClearSlot(long index) {
+    @Nullable Message<?>[] b = buffer;
+    return (Message<?>) SLOTS.getAndSet(b, (int) index & (b.length - 1), (Message<?>) null);
   }
 
   /**
@@ -201,7 +270,7 @@ abstract class RingIndices extends RingPad2 {
    * Producer side of the SPSC protocol: stores {@code e} and publishes it, or returns false when
    * {@code capacity} elements are queued. Wait-free.
    */
-  final boolean spscOffer(Object e) {
+  final boolean spscOffer(Message<?> e) {
     long t = tail;
     if (t - headCache >= capacity) {
       // acquire: pairs with setHeadRelease in spscPoll, so the consumer's null store to the slot
@@ -217,24 +286,26 @@ abstract class RingIndices extends RingPad2 {
     return true;
   }
 
-  /** Consumer side of the SPSC protocol: takes the oldest element, or null if empty. Wait-free. */
-  final @Nullable Object spscPoll() {
+  /**
+   * Consumer side of the SPSC protocol: takes the oldest element, or null if empty. Wait-free.
+   * Reads the producer's tail on every call: this is the CONTROL lane, empty nearly always, where a
+   * cached tail would only add a load and a compare to the empty case (the tail's line is not
+   * written while the lane is idle, so the read hits the local cache).
+   */
+  final @Nullable Message<?> spscPoll() {
     long h = head;
-    if (h >= tailCache) {
-      // acquire: pairs with setTailRelease in spscOffer; the slot write is visible after this.
-      tailCache = tailAcquire();
-      if (h >= tailCache) {
-        return null;
-      }
+    // acquire: pairs with setTailRelease in spscOffer; the slot write is visible after this.
+    if (h >= tailAcquire()) {
+      return null;
     }
     return spscTake(h);
   }
 
   /**
-   * Consumer side: refreshes {@code tailCache} if the consumer has caught up with it. An edge calls
-   * this once per poll, before it looks at its CONTROL lane, and then takes DATA only below {@code
-   * tailCache}: every DATA message it can take was published before the CONTROL lane was checked,
-   * so a CONTROL message offered before it is seen first.
+   * Consumer side: refreshes {@code tailCache} if the consumer has caught up with it. The LATEST
+   * and COALESCE edges call this once per poll, before they look at their CONTROL lane, and then
+   * take DATA only below {@code tailCache}: every DATA message they can take was published before
+   * the CONTROL lane was checked, so a CONTROL message offered before it is seen first.
    */
   final void refreshTailCache(long h) {
     if (h >= tailCache) {
@@ -243,19 +314,77 @@ abstract class RingIndices extends RingPad2 {
     }
   }
 
-  /** Consumer side of the SPSC protocol without refreshing the tail: see refreshTailCache. */
-  final @Nullable Object spscPollCached() {
-    long h = head;
-    return h >= tailCache ? null : spscTake(h);
-  }
-
-  private @Nullable Object spscTake(long h) {
+  private @Nullable Message<?> spscTake(long h) {
     int slot = (int) h & mask;
-    Object e = buffer[slot];
+    Message<?> e = buffer[slot];
     buffer[slot] = null;
     // release: the read and the null store above happen-before the producer reuses the slot.
     setHeadRelease(h + 1);
     return e;
+  }
+
+  // --- the slot-signalled single-producer single-consumer protocol (SpscRingEdge's DATA ring) ---
+
+  /**
+   * Producer side, slow path of the slot-signalled protocol: called when {@code t >= roomLimit}.
+   * Looks for proof that index {@code t} (and, better, the next {@code lookAhead} indices) may be
+   * written, raises {@code roomLimit} accordingly and returns true; returns false when the ring
+   * holds {@code capacity} messages.
+   *
+   * <p>The proof is an empty slot: the consumer nulls the slot of index {@code j} when it takes
+   * {@code j}, and takes in order, so seeing the slot of a written index {@code j} empty means
+   * {@code head > j}, and every index up to {@code j + capacity} keeps the depth within capacity.
+   * The slot of {@code j} can only hold message {@code j} or null: {@code j < t} was written by
+   * this producer, and the next index sharing the slot, {@code j + buffer.length >= j + capacity},
+   * is not written yet. An index {@code j < 0} is trivially consumed.
+   */
+  final boolean raiseRoomLimit(long t) {
+    long ahead = t + lookAhead - capacity; // < t, because lookAhead <= capacity / 4
+    // acquire: pairs with the consumer's release store of null in the slot; everything the consumer
+    // did before (its reads of the slots we are about to reuse) happens-before our writes.
+    if (lookAhead > 0 && (ahead < 0 || slotAcquire(ahead) == null)) {
+      roomLimit = t + lookAhead + 1;
+      headCache = Math.max(headCache, ahead + 1);
+      return true;
+    }
+    long oldest = t - capacity;
+    // acquire: as above.
+    if (oldest < 0 || slotAcquire(oldest) == null) {
+      roomLimit = t + 1;
+      headCache = Math.max(headCache, oldest + 1);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Producer side, after a write made {@code tail} equal to {@code t1}: raises the high-water mark
+   * if the depth exceeds it. The depth is exact at one moment after the write: {@code t1 - head},
+   * where head counts a message the consumer has taken (its slot is null) but not yet published in
+   * {@code head} (the consumers of every ring clear or take the slot before they publish head).
+   * Cheap when the depth cannot exceed the mark: {@code headCache} is a lower bound of head, so
+   * {@code t1 - headCache} is an upper bound of the depth, and only a bound above the mark reads
+   * the consumer's index.
+   */
+  final void onAccepted(long t1) {
+    if (t1 - headCache > highWaterMark) {
+      raiseHighWaterMark(t1);
+    }
+  }
+
+  private void raiseHighWaterMark(long t1) {
+    // acquire: pairs with the consumer's release store of head; a slot it cleared before is seen.
+    long h = headAcquire();
+    if (h < t1 && slotAcquire(h) == null) {
+      // Message h was taken: its slot holds message h until then (h + buffer.length > t1 - 1 is
+      // not written), and the consumer clears a slot before publishing the head past it.
+      h++;
+    }
+    headCache = Math.max(headCache, h);
+    long depth = Math.min(capacity, t1 - h);
+    if (depth > highWaterMark) {
+      setHighWaterMarkOpaque(depth);
+    }
   }
 
   /** Producer-side remaining room under the SPSC protocol: exact or an underestimate. */

@@ -1,5 +1,6 @@
 package dev.weir.core.internal;
 
+import dev.weir.core.Message;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,11 +16,11 @@ final class SpscRing extends RingIndices {
     super(capacity);
   }
 
-  boolean offer(Object e) {
+  boolean offer(Message<?> e) {
     return spscOffer(e);
   }
 
-  @Nullable Object poll() {
+  @Nullable Message<?> poll() {
     return spscPoll();
   }
 
