@@ -98,6 +98,11 @@ class GraphBuilderTest {
     assertThat(ids(graph.edgesInto("sink"))).containsExactly("a.out->sink.in", "b.out->sink.in");
     assertThat(graph.edgesInto("src")).isEmpty();
     assertThat(graph.edgesFrom("sink")).isEmpty();
+    // A built graph is immutable: its edge lists cannot be changed through these views.
+    List<GraphEdge> from = graph.edgesFrom("src");
+    List<GraphEdge> into = graph.edgesInto("sink");
+    assertThatThrownBy(() -> from.remove(0)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> into.clear()).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

@@ -152,6 +152,18 @@ class HeadersTest {
   }
 
   @Test
+  void hashCode_differentEntries_spreadOverDifferentCodes() {
+    // Headers key hash maps and sets (dead-letter grouping, caches): a constant hash would work
+    // but degrade every such map to a list.
+    java.util.Set<Integer> codes = new java.util.HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      codes.add(Headers.of("k", "v" + i).hashCode());
+    }
+
+    assertThat(codes).hasSizeGreaterThan(90);
+  }
+
+  @Test
   void equals_valuesDifferInCase_areNotEqual() {
     assertThat(Headers.of("k", "Value")).isNotEqualTo(Headers.of("k", "value"));
   }

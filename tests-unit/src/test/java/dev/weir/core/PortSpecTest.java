@@ -188,6 +188,16 @@ class PortSpecTest {
   }
 
   @Test
+  void hashCode_differentPorts_spreadOverDifferentCodes() {
+    java.util.Set<Integer> codes = new java.util.HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      codes.add(PortSpec.of("in" + i, String.class).hashCode());
+    }
+
+    assertThat(codes).hasSizeGreaterThan(90);
+  }
+
+  @Test
   void toString_always_showsNameSimpleTypeAndOptionality() {
     assertThat(PortSpec.of("in", String.class)).hasToString("in:String");
     assertThat(PortSpec.of("in", long.class).optional()).hasToString("in:Long?");
