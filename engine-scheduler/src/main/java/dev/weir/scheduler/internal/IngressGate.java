@@ -35,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * threads take turns through `lock`, which makes them one producer at a time and orders their
  * writes (lock release, then the edge's release store). Either way, close() closes the edge itself
  * under the lock, and the edge answers CLOSED to every offer that did not enqueue before it (the
- * multi-producer ring seals its producer index, so no claim succeeds after the close); an offer
- * that saw `closed` false and enqueued before the seal is counted in the edge's depth, so the
- * consumer, told by upstreamDone() after the close, does not finish before delivering it.
+ * multi-producer ring seals its producer index, so no claim succeeds after the close). A
+ * lock-free offer takes its answer from the edge alone, never from `closed`, which is set before the
+ * edge closes: an offer that read `closed` true may still be enqueued, and then it is ACCEPTED. An
+ * offer enqueued before the seal is counted in the edge's depth, so the consumer, told by
+ * upstreamDone() after the close, does not finish before delivering it.
  *
  * put() waits on `room` while the edge is full. A waiting putter holds `lock`, sets the link's
  * producerWaiting flag (volatile) and re-offers before it waits (the producer half of EdgeLink's
@@ -139,22 +141,27 @@ final class IngressGate<T> implements Ingress<T> {
     return result;
   }
 
-  /** Offers to a multi-producer edge: no lock, see the design note. */
+  /**
+   * Offers to a multi-producer edge: no lock, see the design note. Only the edge decides whether
+   * the ingress is closed: `closed` is set before close() closes the edge, so an offer that read it
+   * true could still be enqueued, and must not then answer CLOSED.
+   */
   private OfferResult offerLockFree(Message<T> message, Plane plane) {
-    if (closed) {
-      link.edge.offer(message); // counted as CLOSED in the edge's ledger
-      return OfferResult.closed("ingress '" + name + "' is closed: the graph is shutting down");
-    }
+    OfferResult result;
     if (plane == Plane.CONTROL) {
       // Count before the offer (see NodeCell.offer): undone if it was not enqueued.
       link.consumer.pendingControl.incrementAndGet();
-      OfferResult result = link.edge.offer(message);
+      result = link.edge.offer(message);
       if (!result.isEnqueued()) {
         link.consumer.pendingControl.decrementAndGet();
       }
-      return result;
+    } else {
+      result = link.edge.offer(message);
     }
-    return link.edge.offer(message);
+    if (result.status() == OfferStatus.CLOSED) {
+      return OfferResult.closed("ingress '" + name + "' is closed: the graph is shutting down");
+    }
+    return result;
   }
 
   /** After the offer, never inside the lock: wakes the consumer if the message was queued. */
