@@ -62,7 +62,9 @@ final class EdgeCounters {
 
   /** Consumer thread only. */
   void incrementConsumer(int counter) {
-    LONGS.setOpaque(consumer, counter, consumer[counter] + 1);
+    // release (a plain mov on x86): a reader that acquires the count sees what the consumer saw
+    // before counting, e.g. the producer's tail for a discarded message (RingEdge.stats).
+    LONGS.setRelease(consumer, counter, consumer[counter] + 1);
   }
 
   /** Any thread. */
@@ -71,7 +73,8 @@ final class EdgeCounters {
   }
 
   /** Any thread. */
-  long consumerOpaque(int counter) {
-    return (long) LONGS.getOpaque(consumer, counter);
+  /** Any thread; pairs with the release in {@link #incrementConsumer}. */
+  long consumerAcquire(int counter) {
+    return (long) LONGS.getAcquire(consumer, counter);
   }
 }

@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * depth) until it is delivered, so a consumer checking isEmpty() cannot finish ahead of it.
  *
  * Counters: accepted is derived (tail plus the CONTROL lane's tail: each accepted message is one
- * successful CAS or one CONTROL offer); delivered is the consumer's single-writer field; the
+ * successful CAS or one CONTROL offer). The CAS precedes the slot's release store, so a consumer
+ * that took the message, and a reader that acquires delivered after it, see the tail past it:
+ * a snapshot never shows more delivered than accepted (RingEdge.stats); delivered is the consumer's single-writer field; the
  * high-water mark is raised by CAS to a maximum, and only when t + 1 - (producerLimit - capacity),
  * an upper bound of the depth, exceeds it, so never once it reached the capacity; blocked, dropped,
  * failed, rejected and closed are atomic increments in EdgeCounters. The mark is the largest depth

@@ -143,8 +143,9 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
       return null;
     }
     // Single writer: only the consumer stores delivered, so a plain read of its own last store
-    // and an opaque store (a plain mov) count exactly; readers use opaque loads.
-    setDeliveredOpaque(delivered + 1);
+    // counts exactly. release (a plain mov on x86): stats() reads delivered with acquire before
+    // the tails, so it never shows more delivered than accepted.
+    setDeliveredRelease(delivered + 1);
     return (Message<T>) next;
   }
 
@@ -217,6 +218,10 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   @Override
   public final EdgeStats stats() {
     EdgeCounters c = counters;
+    // Consumer-side counts first: a message counted in them has its tail store visible after
+    // these acquires (see offerData), so accepted >= delivered + discarded in every snapshot.
+    long delivered = deliveredAcquire();
+    long discarded = c.consumerAcquire(EdgeCounters.DISCARDED);
     // Every accepted message advanced exactly one of the two tails (exact when quiescent; each
     // tail only grows, so accepted never goes backwards for a reader).
     long accepted = tailAcquire() + control.tailAcquire();
@@ -229,8 +234,8 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
         c.producerOpaque(EdgeCounters.FAILED),
         c.producerOpaque(EdgeCounters.REJECTED),
         c.producerOpaque(EdgeCounters.CLOSED),
-        deliveredOpaque(),
-        c.consumerOpaque(EdgeCounters.DISCARDED),
+        delivered,
+        discarded,
         depth(),
         controlDepth(),
         highWaterMarkOpaque());

@@ -223,6 +223,10 @@ abstract class RingIndices extends RingPad2 {
     TAIL.setRelease(this, value);
   }
 
+  final void setTailOpaque(long value) {
+    TAIL.setOpaque(this, value);
+  }
+
   final long headAcquire() {
     return (long) HEAD.getAcquire(this);
   }
@@ -251,12 +255,12 @@ abstract class RingIndices extends RingPad2 {
     return HIGH_WATER_MARK.compareAndSet(this, expected, value);
   }
 
-  final long deliveredOpaque() {
-    return (long) DELIVERED.getOpaque(this);
+  final long deliveredAcquire() {
+    return (long) DELIVERED.getAcquire(this);
   }
 
-  final void setDeliveredOpaque(long value) {
-    DELIVERED.setOpaque(this, value);
+  final void setDeliveredRelease(long value) {
+    DELIVERED.setRelease(this, value);
   }
 
   final @Nullable Message<?> slotAcquire(long index) {

@@ -67,11 +67,13 @@ final class SpscRingEdge<T> extends RingEdge<T> {
     if (t >= producerLimit) {
       return offerPastLimit(message, t);
     }
+    // Tail first, for depth() and stats() readers (the consumer never reads it): the slot's
+    // release store below then carries it, so whoever saw the message, and whatever the consumer
+    // published after taking it (head, delivered), comes with a tail that counts it.
+    setTailOpaque(t + 1);
     // release: pairs with the consumer's slotAcquire in takeNext; the message (and everything
     // written before the offer) is visible to a consumer that sees the slot non-null.
     setSlotRelease(t, message);
-    // release: for depth() and stats() readers on other threads; the consumer does not read it.
-    setTailRelease(t + 1);
     return OfferResult.accepted();
   }
 
@@ -80,9 +82,8 @@ final class SpscRingEdge<T> extends RingEdge<T> {
     if (t >= roomLimit && !raiseRoomLimit(t)) {
       return full();
     }
-    // release: as in offerData.
+    setTailOpaque(t + 1); // as in offerData
     setSlotRelease(t, message);
-    setTailRelease(t + 1);
     onAccepted(t + 1);
     producerLimit = Math.min(roomLimit, headCache + highWaterMark);
     return OfferResult.accepted();

@@ -1,0 +1,127 @@
+package dev.weir.scheduler.internal;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import dev.weir.core.Edge;
+import dev.weir.core.EdgeSpec;
+import dev.weir.core.Message;
+import dev.weir.core.PortSpec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+/**
+ * The fast path of {@link NodeCell#signal} (see "Fast path" in NodeCell's design block): a
+ * signaller that finds the cell SCHEDULED skips the atomic OR, relying on the activation that will
+ * begin to see what it offered. Dekker with a full fence on each side: the signaller offers, fences
+ * and reads {@code state}; {@link NodeCell#beginActivation} CASes {@code state} to RUNNING, fences
+ * and then the activation polls.
+ *
+ * <p>The cell is the real class, built detached ({@link DetachedCell}: no runtime). A detached cell
+ * cannot be queued, so the test puts it in SCHEDULED directly, through a private-lookup VarHandle
+ * on NodeCell's {@code state} field (the state a signal and a push would leave it in), and reads
+ * the raw state back in the arbiter. No path of this test reaches the runtime: a signal that finds
+ * SCHEDULED returns, and one that finds RUNNING only sets PENDING.
+ *
+ * <p>Run: {@code java -jar tests-jcstress/target/jcstress.jar -t NodeCellStress -m quick} (after
+ * {@code mvn -B -ntp -pl tests-jcstress -am package -DskipTests}).
+ */
+public final class NodeCellStress {
+
+  private NodeCellStress() {}
+
+  /**
+   * NodeCell's private {@code state}: read and set only outside the race (constructor, arbiter).
+   */
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE =
+          MethodHandles.privateLookupIn(NodeCell.class, MethodHandles.lookup())
+              .findVarHandle(NodeCell.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * Actor 1 offers a message to the cell's input edge and signals the cell; actor 2 begins the
+   * activation the queued cell is due for and polls the edge once.
+   *
+   * <p>Results: r1 = 1 if the signaller took the fast path (the cell ends RUNNING: it saw SCHEDULED
+   * and wrote nothing), 0 if it set PENDING (it saw RUNNING, so the cell ends RUNNING | PENDING and
+   * the running activation will be followed by another); r2 = 1 if the activation's poll returned
+   * the message, 0 if it found the edge empty, -1 if beginActivation declined.
+   */
+  @JCStressTest
+  @Description("Signal fast path: a skipped signal never leaves a message the activation misses.")
+  @Outcome(
+      id = "1, 1",
+      expect = ACCEPTABLE,
+      desc = "The signaller saw SCHEDULED and skipped; the activation's poll saw the message.")
+  @Outcome(
+      id = "0, 1",
+      expect = ACCEPTABLE,
+      desc =
+          "The signaller saw RUNNING and set PENDING; the poll saw the message too (one spare"
+              + " activation follows).")
+  @Outcome(
+      id = "0, 0",
+      expect = ACCEPTABLE,
+      desc =
+          "The poll ran before the offer; the signaller saw RUNNING and set PENDING, so the"
+              + " cell runs again and sees the message.")
+  @Outcome(
+      id = "1, 0",
+      expect = FORBIDDEN,
+      desc =
+          "Lost wake-up: the signaller skipped (saw SCHEDULED) and the activation it relied on"
+              + " missed the message.")
+  @Outcome(expect = FORBIDDEN, desc = "beginActivation declined, or an impossible state.")
+  @State
+  public static class SignalFastPath {
+    private final Edge<Integer> edge =
+        Edge.create("e", PortSpec.of("in", Integer.class), EdgeSpec.blocking(4));
+    private final NodeCell cell = DetachedCell.create("n");
+    private final Message<Integer> message = Message.of(1);
+
+    public SignalFastPath() {
+      STATE.setVolatile(cell, NodeCell.SCHEDULED);
+    }
+
+    @Actor
+    public void signaller() {
+      edge.offer(message);
+      cell.signal(cell.band);
+    }
+
+    @Actor
+    public void activation(II_Result r) {
+      if (!cell.beginActivation()) {
+        r.r2 = -1;
+        return;
+      }
+      r.r2 = edge.poll() != null ? 1 : 0;
+    }
+
+    @Arbiter
+    public void arbiter(II_Result r) {
+      int s = (int) STATE.getVolatile(cell);
+      if (s == NodeCell.RUNNING) {
+        r.r1 = 1;
+      } else if (s == (NodeCell.RUNNING | NodeCell.PENDING)) {
+        r.r1 = 0;
+      } else {
+        r.r1 = -1;
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.weir.scheduler.internal;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import org.jspecify.annotations.Nullable;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
+import org.openjdk.jcstress.annotations.Description;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.III_Result;
+import org.openjdk.jcstress.infra.results.II_Result;
+
+/**
+ * The single-worker ready queues ({@link OwnedReadyQueues}, built by {@code ReadyQueues.create(1,
+ * ...)}): the hand-over of another thread's push through the inbox, and the {@code isQuiet} seqlock
+ * (phase, inbox, phase). Cells are detached ({@link DetachedCell}); the queues touch only their
+ * queue membership.
+ *
+ * <p>Worker identity: jcstress runs an actor on whichever of its threads serves that actor for the
+ * current run, so the worker actor binds its own thread ({@code bindWorker}, a volatile write) on
+ * every call, before it takes; each test instance has its own queues. The arbiter binds itself the
+ * same way before it drains: the actors are done by then.
+ *
+ * <p>Run: {@code java -jar tests-jcstress/target/jcstress.jar -t OwnedReadyQueuesStress -m quick}
+ * (after {@code mvn -B -ntp -pl tests-jcstress -am package -DskipTests}).
+ */
+public final class OwnedReadyQueuesStress {
+
+  private OwnedReadyQueuesStress() {}
+
+  static ReadyQueues newQueues() {
+    return ReadyQueues.create(1, DetachedCell.weights(), 0, 0, RuntimeMetrics.DISABLED);
+  }
+
+  /** Worker side: binds the calling thread and takes without waiting; null if interrupted. */
+  static @Nullable NodeCell bindAndTake(ReadyQueues queues) {
+    queues.bindWorker(Thread.currentThread());
+    try {
+      return queues.take(0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  static int taken(@Nullable NodeCell got, NodeCell expected) {
+    if (got == null) {
+      return 0;
+    }
+    return got == expected ? 1 : -1;
+  }
+
+  /**
+   * Hand-over: actor 1 (not the worker) pushes a cell; actor 2, the worker, takes without waiting
+   * and then asks isQuiet; the arbiter then takes as the worker would next time. Whatever the
+   * interleaving, the cell is taken exactly once, and quiet is never reported while it is taken
+   * (the activation counts as running) or while it waits in the inbox.
+   *
+   * <p>Results: r1 = 1 if the worker's take returned the cell; r2 = 1 if the worker's isQuiet
+   * returned true; r3 = 1 if the arbiter's take returned the cell.
+   */
+  @JCStressTest
+  @Description(
+      "A push from another thread is taken exactly once; never lost behind a quiet report.")
+  @Outcome(
+      id = "1, 0, 0",
+      expect = ACCEPTABLE,
+      desc = "Pushed before the take: the worker took it and runs it, so not quiet.")
+  @Outcome(
+      id = "0, 0, 1",
+      expect = ACCEPTABLE,
+      desc =
+          "Pushed after the take found nothing, before isQuiet: it saw the inbox; the next take"
+              + " gets the cell.")
+  @Outcome(
+      id = "0, 1, 1",
+      expect = ACCEPTABLE,
+      desc =
+          "Pushed after isQuiet: quiet was true then; the cell waits in the inbox for the next"
+              + " take.")
+  @Outcome(
+      id = "0, ., 0",
+      expect = FORBIDDEN,
+      desc = "Lost push: the worker did not take the cell and neither did the next take.")
+  @Outcome(
+      id = "1, 1, .",
+      expect = FORBIDDEN,
+      desc = "Quiet reported while the worker holds a cell it took (an activation is running).")
+  @Outcome(id = "1, ., 1", expect = FORBIDDEN, desc = "The cell was taken twice.")
+  @Outcome(expect = FORBIDDEN, desc = "Unexpected: a foreign cell, or an interrupted take.")
+  @State
+  public static class HandOver {
+    private final ReadyQueues queues = newQueues();
+    private final NodeCell cell = DetachedCell.create("n");
+
+    @Actor
+    public void pusher() {
+      queues.push(cell, cell.band);
+    }
+
+    @Actor
+    public void worker(III_Result r) {
+      r.r1 = taken(bindAndTake(queues), cell);
+      r.r2 = queues.isQuiet() ? 1 : 0;
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+      r.r3 = taken(bindAndTake(queues), cell);
+    }
+  }
+
+  /**
+   * The isQuiet seqlock: a cell pushed by another thread (the constructing one, before the race)
+   * sits in the inbox; actor 1, the worker, takes it (moving it through the deques: phase odd
+   * first, then the inbox drained); actor 2, any thread, asks isQuiet. At every moment the cell is
+   * in the inbox, in the deques or taken and running, so quiet is never true: a reader that saw the
+   * old even phase and then the drained inbox must see the phase change on its second read.
+   *
+   * <p>Results: r1 = 1 if the worker's take returned the cell; r2 = 1 if isQuiet returned true.
+   */
+  @JCStressTest
+  @Description("isQuiet never reports quiet while a pushed cell is in the inbox, moving or taken.")
+  @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "Not quiet: the cell was queued or running.")
+  @Outcome(
+      id = "1, 1",
+      expect = FORBIDDEN,
+      desc = "Quiet while the cell was in the inbox, in transit to the deques, or running.")
+  @Outcome(id = "0, .", expect = FORBIDDEN, desc = "The worker's take missed a queued cell.")
+  @Outcome(expect = FORBIDDEN, desc = "Unexpected.")
+  @State
+  public static class QuietSeqlock {
+    private final ReadyQueues queues = newQueues();
+    private final NodeCell cell = DetachedCell.create("n");
+
+    public QuietSeqlock() {
+      queues.push(cell, cell.band); // no worker bound yet: handed over through the inbox
+    }
+
+    @Actor
+    public void worker(II_Result r) {
+      r.r1 = taken(bindAndTake(queues), cell);
+    }
+
+    @Actor
+    public void observer(II_Result r) {
+      r.r2 = queues.isQuiet() ? 1 : 0;
+    }
+  }
+}
