@@ -3,12 +3,13 @@ package dev.weir.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.weir.core.internal.Edges;
 import java.lang.management.ManagementFactory;
 import java.util.function.BinaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The hot path allocates nothing: {@code offer} and {@code poll} in the steady state, measured with
@@ -17,11 +18,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * compile the loop), reusing pre-made messages. The bound is a fixed {@value #SLACK_BYTES} bytes in
  * total, not per operation: a single allocating path would cost megabytes.
  *
- * <p>BLOCK, DROP and FAIL (the SPSC ring) allocate nothing on any path that returns a shared
- * result: accepted, blocked, dropped, and CONTROL messages. LATEST and COALESCE allocate by design
- * when they overflow (an EVICTED result carries the evicted message; a merge creates the merged
- * message), and FAIL allocates its exception, so for those only the non-overflowing path is
- * measured.
+ * <p>BLOCK, DROP and FAIL (the SPSC ring, and the multi-producer ring of ingress edges) allocate
+ * nothing on any path that returns a shared result: accepted, blocked, dropped, and CONTROL
+ * messages. LATEST and COALESCE allocate by design when they overflow (an EVICTED result carries
+ * the evicted message; a merge creates the merged message), and FAIL allocates its exception, so
+ * for those only the non-overflowing path is measured.
  */
 class EdgeAllocationTest {
 
@@ -39,6 +40,14 @@ class EdgeAllocationTest {
     for (int i = 0; i < messages.length; i++) {
       messages[i] = Message.of((long) i);
     }
+  }
+
+  /** An edge on the single-producer ring of its policy, or on the multi-producer ring. */
+  private static Edge<Long> edge(EdgeSpec spec, boolean multiProducer) {
+    PortSpec<Long> in = PortSpec.of("in", Long.class);
+    return multiProducer
+        ? Edges.createMultiProducer("a.out->b.in", in, spec)
+        : Edge.create("a.out->b.in", in, spec);
   }
 
   @BeforeAll
@@ -67,13 +76,13 @@ class EdgeAllocationTest {
     return allocated;
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(names = {"BLOCK", "DROP"})
-  void offerAndPoll_steadyStateIncludingFullEdge_allocateNothing(OverflowPolicy.Kind kind) {
+  @ParameterizedTest(name = "{0} multi-producer {1}")
+  @CsvSource({"BLOCK, false", "DROP, false", "BLOCK, true", "DROP, true"})
+  void offerAndPoll_steadyStateIncludingFullEdge_allocateNothing(
+      OverflowPolicy.Kind kind, boolean multiProducer) {
     OverflowPolicy policy =
         kind == OverflowPolicy.Kind.BLOCK ? OverflowPolicy.BLOCK : OverflowPolicy.DROP;
-    Edge<Long> edge =
-        Edge.create("a.out->b.in", PortSpec.of("in", Long.class), EdgeSpec.of(8, policy));
+    Edge<Long> edge = edge(EdgeSpec.of(8, policy), multiProducer);
     long[] outcomes = new long[OfferStatus.values().length];
 
     // Two offers per poll: the edge fills up and then alternates between accepting and refusing.
@@ -103,9 +112,19 @@ class EdgeAllocationTest {
     assertThat(allocated).as("bytes allocated by %d operations", MEASURED).isLessThan(SLACK_BYTES);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(names = {"BLOCK", "DROP", "LATEST", "COALESCE", "FAIL"})
-  void offerAndPoll_steadyStateBelowCapacity_allocateNothing(OverflowPolicy.Kind kind) {
+  @ParameterizedTest(name = "{0} multi-producer {1}")
+  @CsvSource({
+    "BLOCK, false",
+    "DROP, false",
+    "LATEST, false",
+    "COALESCE, false",
+    "FAIL, false",
+    "BLOCK, true",
+    "DROP, true",
+    "FAIL, true"
+  })
+  void offerAndPoll_steadyStateBelowCapacity_allocateNothing(
+      OverflowPolicy.Kind kind, boolean multiProducer) {
     BinaryOperator<Long> sum = Long::sum;
     OverflowPolicy policy =
         switch (kind) {
@@ -115,8 +134,7 @@ class EdgeAllocationTest {
           case COALESCE -> OverflowPolicy.coalesce(sum, x -> x & 3);
           case FAIL -> OverflowPolicy.FAIL;
         };
-    Edge<Long> edge =
-        Edge.create("a.out->b.in", PortSpec.of("in", Long.class), EdgeSpec.of(8, policy));
+    Edge<Long> edge = edge(EdgeSpec.of(8, policy), multiProducer);
 
     // Depth cycles 0..4..0: every offer is accepted, every poll finds a message.
     long allocated =

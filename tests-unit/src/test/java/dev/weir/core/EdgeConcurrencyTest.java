@@ -181,7 +181,7 @@ class EdgeConcurrencyTest {
   void offerAndPoll_producerAndConsumerThreads_accountForEveryMessageExactlyOnceInOrder(
       EdgeFlavor flavor, int capacity) throws InterruptedException {
     Edge<Object> edge =
-        Edge.create("producer.out->consumer.in", IN, flavor.spec(capacity, MERGE, KEY));
+        flavor.create("producer.out->consumer.in", IN, flavor.spec(capacity, MERGE, KEY));
     Producer producer = new Producer(edge, flavor);
     Consumer consumer = new Consumer(edge, producer);
 
@@ -194,7 +194,9 @@ class EdgeConcurrencyTest {
         .as("delivered + lost")
         .isEqualTo(MESSAGES);
     assertThat(consumer.signals).as("CONTROL messages delivered").isEqualTo(producer.signals);
-    if (flavor == EdgeFlavor.BLOCK || flavor.coalesces() || flavor == EdgeFlavor.FAIL) {
+    if (flavor.kind() == OverflowPolicy.Kind.BLOCK
+        || flavor.coalesces()
+        || flavor.kind() == OverflowPolicy.Kind.FAIL) {
       assertThat(producer.lost.cardinality()).as("lost under a lossless policy").isZero();
     }
     assertThat(producer.sawFull).as("the producer found the edge full").isTrue();
@@ -300,7 +302,7 @@ class EdgeConcurrencyTest {
         if (next % CONTROL_EVERY == 0) {
           offerSignal(new Signal(signals++, next));
         }
-        if (flavor == EdgeFlavor.FAIL) {
+        if (flavor.kind() == OverflowPolicy.Kind.FAIL) {
           while (edge.remainingCapacity() == 0) {
             sawFull = true;
             idle();
@@ -343,7 +345,7 @@ class EdgeConcurrencyTest {
           }
           case COALESCED -> coalesced++;
           case BLOCKED -> {
-            check(flavor == EdgeFlavor.BLOCK, "BLOCKED DATA offer under ", flavor);
+            check(flavor.kind() == OverflowPolicy.Kind.BLOCK, "BLOCKED DATA offer under ", flavor);
             blocked++;
             idle();
             continue;

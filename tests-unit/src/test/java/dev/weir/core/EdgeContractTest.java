@@ -51,7 +51,7 @@ class EdgeContractTest {
   }
 
   static CheckedEdge<String> edge(EdgeFlavor flavor, int capacity) {
-    return new CheckedEdge<>(Edge.create(ID, IN, flavor.spec(capacity, MERGE, KEY)));
+    return new CheckedEdge<>(flavor.create(ID, IN, flavor.spec(capacity, MERGE, KEY)));
   }
 
   /** A DATA message with a unique trace id and timestamp, and a header naming its payload. */
@@ -87,11 +87,11 @@ class EdgeContractTest {
 
   /** The status an offer to a full edge of this flavor must have (DATA, valid payload). */
   static OfferStatus whenFull(EdgeFlavor flavor) {
-    return switch (flavor) {
+    return switch (flavor.kind()) {
       case BLOCK -> OfferStatus.BLOCKED;
       case DROP -> OfferStatus.DROPPED;
       case LATEST -> OfferStatus.EVICTED;
-      case COALESCE, COALESCE_KEYED -> OfferStatus.COALESCED;
+      case COALESCE -> OfferStatus.COALESCED;
       case FAIL -> OfferStatus.FAILED;
     };
   }
@@ -234,7 +234,7 @@ class EdgeContractTest {
       EdgeFlavor flavor, int capacity) {
     CheckedEdge<String> edge =
         new CheckedEdge<>(
-            Edge.create(ID, IN, flavor.spec(capacity, MERGE, KEY).withControlCapacity(2)));
+            flavor.create(ID, IN, flavor.spec(capacity, MERGE, KEY).withControlCapacity(2)));
     List<Message<String>> data = fill(edge, capacity);
     Message<String> c0 = control("c:0");
     Message<String> c1 = control("c:1");
@@ -291,7 +291,7 @@ class EdgeContractTest {
                   return s.contains("bad") ? "no bad words" : null;
                 });
     CheckedEdge<String> edge =
-        new CheckedEdge<>(Edge.create(ID, port, flavor.spec(capacity, MERGE, KEY)));
+        new CheckedEdge<>(flavor.create(ID, port, flavor.spec(capacity, MERGE, KEY)));
 
     OfferResult bad = edge.offer(data("k:bad"));
     OfferResult badControl = edge.offer(control("k:bad"));

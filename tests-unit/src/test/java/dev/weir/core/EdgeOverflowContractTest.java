@@ -13,12 +13,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.testing.CheckedEdge;
 import dev.weir.testing.EdgeFlavor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -28,10 +32,28 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class EdgeOverflowContractTest {
 
-  @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {1, 2, 3, 7, 1024})
-  void offer_whenFullUnderBlock_returnsBlockedAndDoesNotEnqueue(int capacity) {
-    CheckedEdge<String> edge = edge(EdgeFlavor.BLOCK, capacity);
+  static Stream<Arguments> blockOnBothRings() {
+    return onBothRings(EdgeFlavor.BLOCK, EdgeFlavor.MPSC_BLOCK);
+  }
+
+  static Stream<Arguments> dropOnBothRings() {
+    return onBothRings(EdgeFlavor.DROP, EdgeFlavor.MPSC_DROP);
+  }
+
+  static Stream<Arguments> failOnBothRings() {
+    return onBothRings(EdgeFlavor.FAIL, EdgeFlavor.MPSC_FAIL);
+  }
+
+  /** The single-producer and the multi-producer ring of one policy, at every contract capacity. */
+  private static Stream<Arguments> onBothRings(EdgeFlavor single, EdgeFlavor multi) {
+    return Stream.of(single, multi)
+        .flatMap(f -> Arrays.stream(EdgeContractTest.CAPACITIES).mapToObj(c -> Arguments.of(f, c)));
+  }
+
+  @ParameterizedTest(name = "{0} capacity {1}")
+  @MethodSource("blockOnBothRings")
+  void offer_whenFullUnderBlock_returnsBlockedAndDoesNotEnqueue(EdgeFlavor flavor, int capacity) {
+    CheckedEdge<String> edge = edge(flavor, capacity);
     List<Message<String>> queued = fill(edge, capacity);
     Message<String> refused = data("refused:1");
 
@@ -49,10 +71,11 @@ class EdgeOverflowContractTest {
     assertThat(edge.edge().stats().blocked()).isEqualTo(1);
   }
 
-  @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {1, 2, 3, 7, 1024})
-  void offer_whenFullUnderDrop_returnsDroppedAndLeavesQueueUnchanged(int capacity) {
-    CheckedEdge<String> edge = edge(EdgeFlavor.DROP, capacity);
+  @ParameterizedTest(name = "{0} capacity {1}")
+  @MethodSource("dropOnBothRings")
+  void offer_whenFullUnderDrop_returnsDroppedAndLeavesQueueUnchanged(
+      EdgeFlavor flavor, int capacity) {
+    CheckedEdge<String> edge = edge(flavor, capacity);
     List<Message<String>> queued = fill(edge, capacity);
 
     for (int i = 0; i < 3; i++) {
@@ -160,10 +183,11 @@ class EdgeOverflowContractTest {
         .containsExactly("a:0", "b:1", "a:2+a:9", "c:3");
   }
 
-  @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {1, 2, 3, 7, 1024})
-  void offer_whenFullUnderFail_returnsFailedWithAnOverflowExceptionNamingTheEdge(int capacity) {
-    CheckedEdge<String> edge = edge(EdgeFlavor.FAIL, capacity);
+  @ParameterizedTest(name = "{0} capacity {1}")
+  @MethodSource("failOnBothRings")
+  void offer_whenFullUnderFail_returnsFailedWithAnOverflowExceptionNamingTheEdge(
+      EdgeFlavor flavor, int capacity) {
+    CheckedEdge<String> edge = edge(flavor, capacity);
     List<Message<String>> queued = fill(edge, capacity);
 
     OfferResult result = edge.offer(data("over:1"));

@@ -104,7 +104,14 @@ class EdgePropertyTest {
 
   @Provide
   Arbitrary<Scenario> blockScenarios() {
-    return scenarios().map(s -> new Scenario(EdgeFlavor.BLOCK, s.capacity(), 2, s.ops()));
+    return scenarios()
+        .map(
+            s ->
+                new Scenario(
+                    s.flavor().multiProducer() ? EdgeFlavor.MPSC_BLOCK : EdgeFlavor.BLOCK,
+                    s.capacity(),
+                    2,
+                    s.ops()));
   }
 
   @Provide
@@ -137,7 +144,8 @@ class EdgePropertyTest {
   /** Runs a scenario, comparing every step with the reference model when {@code model} is set. */
   static Trace run(Scenario scenario, boolean model) {
     Trace trace = new Trace();
-    CheckedEdge<Item> edge = new CheckedEdge<>(Edge.create("p.out->c.in", IN, scenario.spec()));
+    CheckedEdge<Item> edge =
+        new CheckedEdge<>(scenario.flavor().create("p.out->c.in", IN, scenario.spec()));
     EdgeModel<Item> reference = model ? new EdgeModel<>(IN, scenario.spec()) : null;
     trace.edge = edge;
     long seq = 0;
@@ -327,7 +335,7 @@ class EdgePropertyTest {
 
   @Property
   void anyOps_neverDeliverDataWhileControlIsQueued(@ForAll("scenarios") Scenario scenario) {
-    Edge<Item> edge = Edge.create("p.out->c.in", IN, scenario.spec());
+    Edge<Item> edge = scenario.flavor().create("p.out->c.in", IN, scenario.spec());
     int controlQueued = 0;
     long seq = 0;
     for (Op op : scenario.ops()) {

@@ -13,10 +13,13 @@ import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
 import dev.weir.core.OfferResult;
 import dev.weir.core.OfferStatus;
+import dev.weir.core.OverflowPolicy;
 import dev.weir.core.PortSpec;
 import dev.weir.scheduler.SchedulerFixtures.CollectingSink;
 import dev.weir.scheduler.SchedulerFixtures.DeadLetterLog;
 import dev.weir.scheduler.SchedulerFixtures.Gate;
+import dev.weir.scheduler.flow.GraphFlows;
+import dev.weir.scheduler.flow.GraphSubscriber;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +29,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
@@ -409,5 +413,76 @@ class IngressTest {
     } finally {
       running.stop(LONG);
     }
+  }
+
+  /**
+   * A LATEST or COALESCE ingress edge is single-producer, so IngressGate still serializes its
+   * application threads with its lock (only BLOCK, DROP and FAIL ingress edges get the lock-free
+   * multi-producer ring): concurrent DATA and CONTROL offers, a Flow subscriber (which reads the
+   * remaining capacity under the lock) and offers after the stop, with the edge's ledger balanced.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"LATEST", "COALESCE"})
+  void offer_onLatestOrCoalesceIngressFromManyThreads_takesTheLockAndBalancesTheLedger(
+      String policyName) throws Exception {
+    OverflowPolicy policy =
+        policyName.equals("LATEST")
+            ? OverflowPolicy.LATEST
+            : OverflowPolicy.<Long>coalesce((queued, incoming) -> incoming);
+    CollectingSink sink = new CollectingSink();
+    Graph graph =
+        Graph.builder("ingress-locked-" + policyName)
+            .add("sink", sink)
+            .ingress("in", "sink.in", EdgeSpec.of(4, policy))
+            .build();
+    RunningGraph running = SchedulerFixtures.scheduler(2, new DeadLetterLog()).build().start(graph);
+    Ingress<Long> ingress = running.ingress("in", Long.class);
+    ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+    long[] offers = new long[3];
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < offers.length; t++) {
+      int thread = t;
+      Thread th =
+          new Thread(
+              () -> {
+                for (int seq = 0; seq < 2_000; seq++) {
+                  long value = payload(thread, seq);
+                  OfferResult r =
+                      seq % 100 == 0 ? ingress.offerControl(value) : ingress.offer(value);
+                  offers[thread]++;
+                  if (!r.isEnqueued() && r.status() != OfferStatus.COALESCED) {
+                    if (r.status() != OfferStatus.BLOCKED || seq % 100 != 0) {
+                      unexpected.add(value + ": " + r);
+                    }
+                  }
+                }
+              },
+              "ingress-locked-" + t);
+      threads.add(th);
+      th.start();
+    }
+    GraphSubscriber<Long> subscriber = GraphFlows.subscriber(running, "in", Long.class);
+    try (SubmissionPublisher<Long> publisher = new SubmissionPublisher<>()) {
+      publisher.subscribe(subscriber);
+      for (long i = 0; i < 50; i++) {
+        publisher.submit(9_000_000L + i);
+      }
+    }
+    subscriber.completion().toCompletableFuture().get(1, TimeUnit.MINUTES);
+    for (Thread th : threads) {
+      th.join(TimeUnit.MINUTES.toMillis(1));
+      assertThat(th.isAlive()).as("%s finished", th.getName()).isFalse();
+    }
+    running.stop(LONG);
+    assertThat(ingress.offer(1L).status()).isEqualTo(OfferStatus.CLOSED);
+    assertThat(ingress.offerControl(2L).status()).isEqualTo(OfferStatus.CLOSED);
+
+    assertThat(unexpected).as("LATEST and COALESCE take every DATA offer").isEmpty();
+    EdgeStats stats = Objects.requireNonNull(running.snapshot().edge(EDGE));
+    long offered = offers[0] + offers[1] + offers[2] + 50 + 2;
+    assertThat(stats.offered()).isEqualTo(offered);
+    assertThat(stats.closed()).isEqualTo(2);
+    assertThat(stats.unaccounted()).isZero();
+    assertThat(stats.delivered()).isEqualTo(sink.count());
   }
 }

@@ -1,15 +1,20 @@
 package dev.weir.testing;
 
+import dev.weir.core.Edge;
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.OverflowPolicy;
+import dev.weir.core.PortSpec;
+import dev.weir.core.internal.Edges;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 
 /**
  * Every overflow policy an edge can be built with, keyed and unkeyed COALESCE counted separately:
  * what edge contract tests, properties and concurrency tests iterate over. BLOCK, DROP and FAIL run
- * on the SPSC ring, LATEST on the evicting ring, both COALESCE flavors on the merging ring, so the
- * flavors also cover every implementation.
+ * on the SPSC ring, LATEST on the evicting ring, both COALESCE flavors on the merging ring, and
+ * MPSC_BLOCK, MPSC_DROP and MPSC_FAIL on the multi-producer ring of ingress edges ({@link
+ * Edges#createMultiProducer}), so the flavors also cover every implementation. Make edges with
+ * {@link #create}, which picks the factory.
  *
  * <p>Thread-safety: an enum, immutable.
  */
@@ -25,7 +30,52 @@ public enum EdgeFlavor {
   /** {@link OverflowPolicy#coalesce(BinaryOperator, Function)}: merge into the same key. */
   COALESCE_KEYED,
   /** {@link OverflowPolicy#FAIL}. */
-  FAIL;
+  FAIL,
+  /** {@link OverflowPolicy#BLOCK} on the multi-producer ring. */
+  MPSC_BLOCK,
+  /** {@link OverflowPolicy#DROP} on the multi-producer ring. */
+  MPSC_DROP,
+  /** {@link OverflowPolicy#FAIL} on the multi-producer ring. */
+  MPSC_FAIL;
+
+  /**
+   * Returns the policy kind, the same for a multi-producer flavor as for its single-producer twin.
+   *
+   * @return the kind
+   */
+  public OverflowPolicy.Kind kind() {
+    return switch (this) {
+      case BLOCK, MPSC_BLOCK -> OverflowPolicy.Kind.BLOCK;
+      case DROP, MPSC_DROP -> OverflowPolicy.Kind.DROP;
+      case LATEST -> OverflowPolicy.Kind.LATEST;
+      case COALESCE, COALESCE_KEYED -> OverflowPolicy.Kind.COALESCE;
+      case FAIL, MPSC_FAIL -> OverflowPolicy.Kind.FAIL;
+    };
+  }
+
+  /**
+   * Returns whether this flavor's edge takes several producer threads at once.
+   *
+   * @return true for the MPSC flavors
+   */
+  public boolean multiProducer() {
+    return this == MPSC_BLOCK || this == MPSC_DROP || this == MPSC_FAIL;
+  }
+
+  /**
+   * Creates an edge of this flavor's implementation.
+   *
+   * @param id the edge id
+   * @param port the consumer's port
+   * @param spec a spec of this flavor's policy, e.g. from {@link #spec}
+   * @param <T> the payload type
+   * @return a new edge
+   */
+  public <T> Edge<T> create(String id, PortSpec<T> port, EdgeSpec spec) {
+    return multiProducer()
+        ? Edges.createMultiProducer(id, port, spec)
+        : Edge.create(id, port, spec);
+  }
 
   /**
    * Returns this flavor's policy; COALESCE flavors use the given functions, the others ignore them.
@@ -37,12 +87,12 @@ public enum EdgeFlavor {
    */
   public <T> OverflowPolicy policy(BinaryOperator<T> merge, Function<? super T, ?> key) {
     return switch (this) {
-      case BLOCK -> OverflowPolicy.BLOCK;
-      case DROP -> OverflowPolicy.DROP;
+      case BLOCK, MPSC_BLOCK -> OverflowPolicy.BLOCK;
+      case DROP, MPSC_DROP -> OverflowPolicy.DROP;
       case LATEST -> OverflowPolicy.LATEST;
       case COALESCE -> OverflowPolicy.coalesce(merge);
       case COALESCE_KEYED -> OverflowPolicy.coalesce(merge, key);
-      case FAIL -> OverflowPolicy.FAIL;
+      case FAIL, MPSC_FAIL -> OverflowPolicy.FAIL;
     };
   }
 

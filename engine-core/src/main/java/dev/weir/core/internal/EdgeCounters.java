@@ -9,11 +9,14 @@ import java.lang.invoke.VarHandle;
  * counters of the common path are not here: see {@link RingEdge} (accepted is derived from the
  * tails, delivered and the high-water mark sit beside the indices).
  *
- * <p>Concurrency: every counter has exactly one writer thread at a time (the edge's producer or its
- * consumer; a node's activations are ordered by the scheduler). The writer reads its own counter
- * plainly and stores with opaque mode (a plain {@code mov} on x86, but never torn and never hoisted
- * out of a loop); readers on other threads use opaque loads and see a recent value. No
- * read-modify-write instruction is on the hot path.
+ * <p>Concurrency: every consumer counter has exactly one writer thread at a time (the edge's
+ * consumer; a node's activations are ordered by the scheduler), and so does every producer counter
+ * unless the edge was made for shared producers. A single writer reads its own counter plainly and
+ * stores with opaque mode (a plain {@code mov} on x86, but never torn and never hoisted out of a
+ * loop); readers on other threads use opaque loads and see a recent value. No read-modify-write
+ * instruction is on the hot path. With shared producers ({@link MpscRingEdge}) the producer
+ * counters are incremented with an atomic {@code getAndAdd}, so concurrent increments are never
+ * lost; they are written only on the paths that refuse, drop, fail or reject an offer.
  */
 final class EdgeCounters {
 
@@ -37,9 +40,24 @@ final class EdgeCounters {
   private final long[] producer = new long[PAD + PRODUCER_COUNTERS + PAD];
   private final long[] consumer = new long[PAD + CONSUMER_COUNTERS + PAD];
 
-  /** Producer thread only. */
+  /** Whether several producer threads may count at once (atomic increments). */
+  private final boolean sharedProducers;
+
+  EdgeCounters() {
+    this(false);
+  }
+
+  EdgeCounters(boolean sharedProducers) {
+    this.sharedProducers = sharedProducers;
+  }
+
+  /** Producer thread only, or any producer thread if the counters are for shared producers. */
   void incrementProducer(int counter) {
-    LONGS.setOpaque(producer, counter, producer[counter] + 1);
+    if (sharedProducers) {
+      LONGS.getAndAdd(producer, counter, 1L);
+    } else {
+      LONGS.setOpaque(producer, counter, producer[counter] + 1);
+    }
   }
 
   /** Consumer thread only. */

@@ -26,14 +26,16 @@ import org.jspecify.annotations.Nullable;
  * plainly and stores with opaque mode (a plain mov on x86, never torn), so they count exactly; a
  * reader on another thread gets a recent value (opaque) and the exact one under the same
  * happens-before. The rest ({@link EdgeCounters}) are written only on the paths that refuse, drop,
- * evict, merge or discard.
+ * evict, merge or discard. A multi-producer ring ({@link MpscRingEdge}) keeps {@code accepted}
+ * derived (its tail is the count of indices claimed by CAS), raises the high-water mark by CAS and
+ * has its {@link EdgeCounters} increment the producer counters atomically.
  */
 abstract class RingEdge<T> extends RingIndices implements Edge<T> {
 
   final String id;
   final PortSpec<T> port;
   final EdgeSpec spec;
-  final EdgeCounters counters = new EdgeCounters();
+  final EdgeCounters counters;
   final SpscRing control;
   private final Class<T> type;
   private final boolean validates;
@@ -42,15 +44,25 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
    * The runtime class of the last payload that passed the port's type check, when the port has no
    * validator: a payload of exactly this class needs no further check. {@code void.class} (the
    * class of no object) when there is a validator, so that every payload goes through it. Written
-   * by the producer only; a racy read is benign, as every value ever stored passed {@code
-   * type.isInstance} and {@code Class} objects are safely published.
+   * by the producer (by any of them on a multi-producer ring); a racy read or a lost write is
+   * benign, as every value ever stored passed {@code type.isInstance}, a lost write only sends a
+   * later offer through the full check, and {@code Class} objects are safely published.
    */
   private Class<?> admitted;
 
   private volatile boolean closed;
 
   RingEdge(String id, PortSpec<T> port, EdgeSpec spec) {
+    this(id, port, spec, false);
+  }
+
+  /**
+   * @param sharedProducers whether several producer threads offer at once: the counters they write
+   *     are then incremented atomically
+   */
+  RingEdge(String id, PortSpec<T> port, EdgeSpec spec, boolean sharedProducers) {
     super(spec.capacity());
+    this.counters = new EdgeCounters(sharedProducers);
     this.id = id;
     this.port = port;
     this.spec = spec;
@@ -73,14 +85,30 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   @Override
   public final OfferResult offer(Message<?> message) {
     if (closed) {
-      counters.incrementProducer(EdgeCounters.CLOSED);
-      return OfferResult.closed("edge " + id + " is closed: the graph is shutting down");
+      return refuseClosed();
     }
     if (message.payload().getClass() != admitted || message.isControl()) {
       return offerChecked(message);
     }
     return offerData(message);
   }
+
+  /** Counts and answers an offer to a closed edge. */
+  final OfferResult refuseClosed() {
+    counters.incrementProducer(EdgeCounters.CLOSED);
+    return OfferResult.closed("edge " + id + " is closed: the graph is shutting down");
+  }
+
+  /**
+   * Producer side: enqueues a CONTROL message in the CONTROL lane, or returns false when the lane
+   * is full. The lane is single-producer; a ring with several producers serializes them here.
+   */
+  boolean offerControl(Message<?> message) {
+    return control.offer(message);
+  }
+
+  /** Called once by {@link #close()} after the closed flag is set; nothing by default. */
+  void onClose() {}
 
   /** The slow path of {@link #offer}: a payload of a class not seen yet, or a CONTROL message. */
   private OfferResult offerChecked(Message<?> message) {
@@ -98,7 +126,7 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
       }
     }
     if (message.isControl()) {
-      if (control.offer(message)) {
+      if (offerControl(message)) {
         return OfferResult.accepted();
       }
       counters.incrementProducer(EdgeCounters.BLOCKED);
@@ -179,6 +207,7 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   @Override
   public final void close() {
     closed = true;
+    onClose();
   }
 
   @Override

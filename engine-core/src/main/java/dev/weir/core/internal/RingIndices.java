@@ -138,8 +138,16 @@ abstract class RingPad2 extends RingConsumerFields {
  */
 abstract class RingIndices extends RingPad2 {
 
+  /**
+   * Set in {@code tail} when a multi-producer ring is closed ({@link MpscRingEdge}): a producer's
+   * CAS from an unsealed tail then fails, so no index is claimed after the close. Never set in the
+   * other rings; {@link #tailAcquire()} masks it, so every reader of the index sees the count.
+   */
+  static final long SEALED = 1L << 62;
+
   private static final VarHandle TAIL;
   private static final VarHandle HEAD;
+  private static final VarHandle PRODUCER_LIMIT;
   private static final VarHandle HIGH_WATER_MARK;
   private static final VarHandle DELIVERED;
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Message[].class);
@@ -152,6 +160,7 @@ abstract class RingIndices extends RingPad2 {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       TAIL = lookup.findVarHandle(RingProducerFields.class, "tail", long.class);
       HEAD = lookup.findVarHandle(RingConsumerFields.class, "head", long.class);
+      PRODUCER_LIMIT = lookup.findVarHandle(RingProducerFields.class, "producerLimit", long.class);
       HIGH_WATER_MARK = lookup.findVarHandle(RingProducerFields.class, "highWaterMark", long.class);
       DELIVERED = lookup.findVarHandle(RingConsumerFields.class, "delivered", long.class);
     } catch (ReflectiveOperationException e) {
@@ -183,8 +192,31 @@ abstract class RingIndices extends RingPad2 {
     this.lookAhead = Math.min(capacity / 4, MAX_LOOK_AHEAD);
   }
 
+  /** The producer index, without the {@link #SEALED} bit. */
   final long tailAcquire() {
-    return (long) TAIL.getAcquire(this);
+    return (long) TAIL.getAcquire(this) & ~SEALED;
+  }
+
+  /** The producer index as stored, {@link #SEALED} bit included (multi-producer ring). */
+  final long tailVolatile() {
+    return (long) TAIL.getVolatile(this);
+  }
+
+  final boolean casTail(long expected, long value) {
+    return TAIL.compareAndSet(this, expected, value);
+  }
+
+  /** Sets {@link #SEALED} atomically (multi-producer ring). */
+  final void sealTail() {
+    TAIL.getAndBitwiseOr(this, SEALED);
+  }
+
+  final long producerLimitAcquire() {
+    return (long) PRODUCER_LIMIT.getAcquire(this);
+  }
+
+  final void setProducerLimitRelease(long value) {
+    PRODUCER_LIMIT.setRelease(this, value);
   }
 
   final void setTailRelease(long value) {
@@ -217,6 +249,10 @@ abstract class RingIndices extends RingPad2 {
 
   final void setHighWaterMarkOpaque(long value) {
     HIGH_WATER_MARK.setOpaque(this, value);
+  }
+
+  final boolean casHighWaterMark(long expected, long value) {
+    return HIGH_WATER_MARK.compareAndSet(this, expected, value);
   }
 
   final long deliveredAcquire() {

@@ -2,7 +2,6 @@ package dev.weir.scheduler.internal;
 
 import dev.weir.core.Clock;
 import dev.weir.core.Edge;
-import dev.weir.core.EdgeSpec;
 import dev.weir.core.EdgeStats;
 import dev.weir.core.Graph;
 import dev.weir.core.GraphEdge;
@@ -10,6 +9,7 @@ import dev.weir.core.GraphIngress;
 import dev.weir.core.GraphNode;
 import dev.weir.core.PortSpec;
 import dev.weir.core.TraceIds;
+import dev.weir.core.internal.Edges;
 import dev.weir.scheduler.DeadLetter;
 import dev.weir.scheduler.DeadLetterHandler;
 import dev.weir.scheduler.GraphSnapshot;
@@ -145,7 +145,10 @@ public final class GraphRuntime implements RunningGraph {
     Map<NodeCell, List<EdgeLink>> inputsOf = new HashMap<>();
     for (GraphIngress gi : graph.ingresses()) {
       NodeCell consumer = cellNamed(byName, gi.target());
-      EdgeLink link = newLink(gi.id(), gi.input(), gi.spec(), null, consumer);
+      // Application threads share an ingress edge: BLOCK, DROP and FAIL get the lock-free
+      // multi-producer ring, and IngressGate then offers without its lock.
+      Edge<?> edge = Edges.createMultiProducer(gi.id(), gi.input(), gi.spec());
+      EdgeLink link = newLink(edge, gi.input(), null, consumer);
       IngressGate<?> gate =
           new IngressGate<>(
               gi.name(), link, clock, TraceIds.derive(config.seed(), -1 - ingresses.size()));
@@ -157,7 +160,8 @@ public final class GraphRuntime implements RunningGraph {
     for (GraphEdge ge : graph.edges()) {
       NodeCell producer = cellNamed(byName, ge.producer());
       NodeCell consumer = cellNamed(byName, ge.consumer());
-      EdgeLink link = newLink(ge.id(), ge.input(), ge.spec(), producer, consumer);
+      EdgeLink link =
+          newLink(Edge.create(ge.id(), ge.input(), ge.spec()), ge.input(), producer, consumer);
       inputsOf.computeIfAbsent(consumer, c -> new ArrayList<>()).add(link);
       outputsOf
           .computeIfAbsent(producer, c -> new HashMap<>())
@@ -175,12 +179,11 @@ public final class GraphRuntime implements RunningGraph {
   }
 
   /**
-   * Creates the edge and its link. {@code input} is the consumer's own declared port instance
-   * (Graph keeps them), which is what {@code onMessage} receives.
+   * Creates the edge's link. {@code input} is the consumer's own declared port instance (Graph
+   * keeps them), which is what {@code onMessage} receives.
    */
   private EdgeLink newLink(
-      String id, PortSpec<?> input, EdgeSpec spec, @Nullable NodeCell producer, NodeCell consumer) {
-    Edge<?> edge = Edge.create(id, input, spec);
+      Edge<?> edge, PortSpec<?> input, @Nullable NodeCell producer, NodeCell consumer) {
     EdgeLink link = new EdgeLink(edge, producer, consumer, input);
     links.add(link);
     return link;

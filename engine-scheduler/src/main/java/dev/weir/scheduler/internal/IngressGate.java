@@ -7,6 +7,7 @@ import dev.weir.core.OfferResult;
 import dev.weir.core.OfferStatus;
 import dev.weir.core.Plane;
 import dev.weir.core.TraceIds;
+import dev.weir.core.internal.Edges;
 import dev.weir.scheduler.Ingress;
 import dev.weir.scheduler.Priority;
 import java.lang.invoke.VarHandle;
@@ -21,17 +22,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Concurrency: application threads are the producers of the ingress edge. They take turns through
- * `lock`, which makes them one producer at a time for the SPSC edge and orders each thread's writes
- * before the message becomes visible to the consumer (lock release, then the edge's release store).
- * The message is made before the lock is taken (the clock read alone costs ~30 ns), with its trace
- * id drawn from `sequence`, so the lock is held for the offer only. One application thread still
- * gets the seeded sequence's ids in order; concurrent threads get them in arrival order.
+ * Concurrency: application threads are the producers of the ingress edge. The message is made
+ * before any synchronization (the clock read alone costs ~30 ns), with its trace id drawn from
+ * `sequence`. One application thread still gets the seeded sequence's ids in order; concurrent
+ * threads get them in arrival order.
  *
- * put() waits on `room` while the edge is full. A waiting putter sets the link's producerWaiting
- * flag and re-offers before it waits (the producer half of EdgeLink's protocol); the consumer, when
- * it sees the flag, calls roomAvailable(), which signals under the same lock, so the signal cannot
- * fall between a putter's re-offer and its wait.
+ * A BLOCK, DROP or FAIL ingress edge is a multi-producer ring (`lockFree`, see MpscRingEdge): the
+ * threads offer to it, and read its remainingCapacity, without the lock; the ring orders each
+ * thread's writes before its message becomes visible to the consumer (its release store of the
+ * slot). CONTROL bookkeeping is atomic (pendingControl is counted before the offer and undone if
+ * it was not enqueued, as NodeCell does). A LATEST or COALESCE ingress edge is single-producer: the
+ * threads take turns through `lock`, which makes them one producer at a time and orders their
+ * writes (lock release, then the edge's release store). Either way, close() closes the edge itself
+ * under the lock, and the edge answers CLOSED to every offer that did not enqueue before it (the
+ * multi-producer ring seals its producer index, so no claim succeeds after the close). A
+ * lock-free offer takes its answer from the edge alone, never from `closed`, which is set before the
+ * edge closes: an offer that read `closed` true may still be enqueued, and then it is ACCEPTED. An
+ * offer enqueued before the seal is counted in the edge's depth, so the consumer, told by
+ * upstreamDone() after the close, does not finish before delivering it.
+ *
+ * put() waits on `room` while the edge is full. A waiting putter holds `lock`, sets the link's
+ * producerWaiting flag (volatile) and re-offers before it waits (the producer half of EdgeLink's
+ * protocol: the re-offer reads the consumer's head, volatile on the multi-producer ring's full
+ * path); the consumer, when it sees the flag, calls roomAvailable(), which signals under the same
+ * lock, so the signal cannot fall between a putter's re-offer and its wait. With lock-free offers
+ * other threads may take the room the consumer made before the putter re-offers: then the edge was
+ * full again after the flag was set, the consumer has that message to deliver and checks the flag
+ * after it (after each poll, and behind a full fence at the end of its activation), so the putter
+ * is woken by that later progress.
  *
  * Asynchronous producers (the Flow subscriber adapter) cannot wait on `room`: they register a room
  * listener and call armRoomWait() when they need room, which is the same producer half (set the
@@ -58,6 +76,9 @@ final class IngressGate<T> implements Ingress<T> {
   private final Condition room = lock.newCondition();
   private final List<Runnable> roomListeners = new CopyOnWriteArrayList<>();
 
+  /** Whether the edge takes concurrent producers, so offers need no lock. */
+  private final boolean lockFree;
+
   /** Written under {@code lock}; volatile so that asynchronous producers can poll it. */
   private volatile boolean closed;
 
@@ -66,6 +87,7 @@ final class IngressGate<T> implements Ingress<T> {
     this.link = link;
     this.clock = clock;
     this.seed = seed;
+    this.lockFree = Edges.acceptsConcurrentProducers(link.edge);
   }
 
   @Override
@@ -93,6 +115,11 @@ final class IngressGate<T> implements Ingress<T> {
             clock.nanoTime(),
             plane);
     OfferResult result;
+    if (lockFree) {
+      result = offerLockFree(message, plane);
+      signalIfQueued(result, plane);
+      return result;
+    }
     lock.lock();
     try {
       if (closed) {
@@ -110,11 +137,39 @@ final class IngressGate<T> implements Ingress<T> {
     } finally {
       lock.unlock();
     }
+    signalIfQueued(result, plane);
+    return result;
+  }
+
+  /**
+   * Offers to a multi-producer edge: no lock, see the design note. Only the edge decides whether
+   * the ingress is closed: `closed` is set before close() closes the edge, so an offer that read it
+   * true could still be enqueued, and must not then answer CLOSED.
+   */
+  private OfferResult offerLockFree(Message<T> message, Plane plane) {
+    OfferResult result;
+    if (plane == Plane.CONTROL) {
+      // Count before the offer (see NodeCell.offer): undone if it was not enqueued.
+      link.consumer.pendingControl.incrementAndGet();
+      result = link.edge.offer(message);
+      if (!result.isEnqueued()) {
+        link.consumer.pendingControl.decrementAndGet();
+      }
+    } else {
+      result = link.edge.offer(message);
+    }
+    if (result.status() == OfferStatus.CLOSED) {
+      return OfferResult.closed("ingress '" + name + "' is closed: the graph is shutting down");
+    }
+    return result;
+  }
+
+  /** After the offer, never inside the lock: wakes the consumer if the message was queued. */
+  private void signalIfQueued(OfferResult result, Plane plane) {
     if (result.isEnqueued() || result.status() == OfferStatus.COALESCED) {
       link.consumer.signal(
           plane == Plane.CONTROL ? Priority.CONTROL.ordinal() : link.consumer.band);
     }
-    return result;
   }
 
   @Override
@@ -180,10 +235,15 @@ final class IngressGate<T> implements Ingress<T> {
   }
 
   /**
-   * How many more DATA messages the ingress edge takes now. Read under the lock: remainingCapacity
-   * is a producer-side read, and the lock makes this thread the producer for the moment.
+   * How many more DATA messages the ingress edge takes now, exact or an underestimate. The
+   * multi-producer ring answers from any thread; otherwise it is read under the lock, because
+   * remainingCapacity is a producer-side read and the lock makes this thread the producer for the
+   * moment.
    */
   int remainingCapacity() {
+    if (lockFree) {
+      return link.edge.remainingCapacity();
+    }
     lock.lock();
     try {
       return link.edge.remainingCapacity();

@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * (IngressGate.armRoomWait, the producer half of EdgeLink's Dekker protocol); either the re-check
  * sees the room or the consumer sees the flag and runs the listener. No wake-up is lost.
  *
- * Progress: lock-free except the ingress's own short lock around each offer.
+ * Progress: lock-free. A BLOCK, DROP or FAIL ingress edge is a multi-producer ring that takes
+ * offers and answers remainingCapacity without a lock (its room is exact or an underestimate, so
+ * the demand above stays safe); a LATEST or COALESCE ingress takes its own short lock around each
+ * offer.
  */
 
 /**
