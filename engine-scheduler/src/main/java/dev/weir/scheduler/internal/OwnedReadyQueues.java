@@ -243,23 +243,38 @@ final class OwnedReadyQueues extends ReadyQueues {
   @Nullable NodeCell take(long waitNanos) throws InterruptedException {
     drainInbox();
     NodeCell cell = deques.poll();
-    if (cell == null) {
+    long deadline = waitNanos > 0 ? System.nanoTime() + waitNanos : 0;
+    while (cell == null) {
       markIdle();
       // Nothing that can park (and so use up an unpark's permit) may run between this check and
       // the park below, or a push handed over meanwhile could be slept through.
-      if (waitNanos != 0 && inbox.isEmpty() && !closed) {
-        if (waitNanos < 0) {
-          LockSupport.park(this);
-        } else {
-          LockSupport.parkNanos(this, waitNanos);
-        }
-        if (Thread.interrupted()) {
-          throw new InterruptedException();
-        }
+      if (waitNanos == 0 || !inbox.isEmpty() || closed) {
+        drainInbox();
+        return taken(deques.poll());
       }
+      long remaining = waitNanos < 0 ? Long.MAX_VALUE : deadline - System.nanoTime();
+      if (remaining <= 0) {
+        return null;
+      }
+      if (waitNanos < 0) {
+        LockSupport.park(this);
+      } else {
+        LockSupport.parkNanos(this, remaining);
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+      // Woken by a push, by close, by the timeout, or for no reason at all (a permit left over
+      // from an unpark whose push this worker had already taken, or a spurious return): look
+      // again, and wait out the rest of the time if there is still nothing.
       drainInbox();
       cell = deques.poll();
     }
+    return taken(cell);
+  }
+
+  /** Worker: publishes the depth of the band a cell was just taken from. */
+  private @Nullable NodeCell taken(@Nullable NodeCell cell) {
     if (cell != null) {
       int band = deques.lastBand();
       publishedDepths.lazySet(band, deques.depth(band));

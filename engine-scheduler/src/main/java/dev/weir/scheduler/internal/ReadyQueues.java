@@ -49,7 +49,8 @@ abstract class ReadyQueues {
    * negative: wait until woken). The activation counts as running until {@link #activationDone}
    * (locked queues) or until the worker's next take finds no work (owned queues).
    *
-   * @return the cell, or null on timeout, spurious wake-up, or close
+   * @return the cell, or null on timeout or close (the locked queues also on a spurious wake-up:
+   *     their worker loop looks at its timers and takes again)
    */
   abstract @Nullable NodeCell take(long waitNanos) throws InterruptedException;
 
