@@ -2,6 +2,7 @@ package dev.weir.scheduler.internal;
 
 import dev.weir.core.Edge;
 import dev.weir.core.Message;
+import dev.weir.core.OfferResult;
 import dev.weir.core.PortSpec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -89,6 +90,23 @@ final class EdgeLink {
   /** The producer's outbox for a message's plane. */
   ArrayDeque<Message<?>> parkedFor(Message<?> message) {
     return message.isControl() ? parkedControl : parked;
+  }
+
+  /**
+   * Offers to the edge. For CONTROL, the consumer's pending count goes up before the offer, so the
+   * consumer can never take the message while the count says none is pending (which would skip its
+   * CONTROL-first scan); it is undone if the message was not enqueued.
+   */
+  OfferResult offer(Message<?> message) {
+    if (!message.isControl()) {
+      return edge.offer(message);
+    }
+    consumer.pendingControl.incrementAndGet();
+    OfferResult result = edge.offer(message);
+    if (!result.isEnqueued()) {
+      consumer.pendingControl.decrementAndGet();
+    }
+    return result;
   }
 
   /** Producer side: announce that the producer waits for room; follow with a re-check. */

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * threads offer to it, and read its remainingCapacity, without the lock; the ring orders each
  * thread's writes before its message becomes visible to the consumer (its release store of the
  * slot). CONTROL bookkeeping is atomic (pendingControl is counted before the offer and undone if
- * it was not enqueued, as NodeCell does). A LATEST or COALESCE ingress edge is single-producer: the
+ * it was not enqueued: EdgeLink.offer). A LATEST or COALESCE ingress edge is single-producer: the
  * threads take turns through `lock`, which makes them one producer at a time and orders their
  * writes (lock release, then the edge's release store). Either way, close() closes the edge itself
  * under the lock, and the edge answers CLOSED to every offer that did not enqueue before it (the
@@ -116,7 +116,7 @@ final class IngressGate<T> implements Ingress<T> {
             plane);
     OfferResult result;
     if (lockFree) {
-      result = offerLockFree(message, plane);
+      result = offerLockFree(message);
       signalIfQueued(result, plane);
       return result;
     }
@@ -124,16 +124,9 @@ final class IngressGate<T> implements Ingress<T> {
     try {
       if (closed) {
         link.edge.offer(message); // counted as CLOSED in the edge's ledger
-        return OfferResult.closed("ingress '" + name + "' is closed: the graph is shutting down");
+        return closedResult();
       }
-      if (plane == Plane.CONTROL) {
-        // Count before the offer (see NodeCell.offer): undone if it was not enqueued.
-        link.consumer.pendingControl.incrementAndGet();
-      }
-      result = link.edge.offer(message);
-      if (plane == Plane.CONTROL && !result.isEnqueued()) {
-        link.consumer.pendingControl.decrementAndGet();
-      }
+      result = link.offer(message);
     } finally {
       lock.unlock();
     }
@@ -146,22 +139,13 @@ final class IngressGate<T> implements Ingress<T> {
    * the ingress is closed: `closed` is set before close() closes the edge, so an offer that read it
    * true could still be enqueued, and must not then answer CLOSED.
    */
-  private OfferResult offerLockFree(Message<T> message, Plane plane) {
-    OfferResult result;
-    if (plane == Plane.CONTROL) {
-      // Count before the offer (see NodeCell.offer): undone if it was not enqueued.
-      link.consumer.pendingControl.incrementAndGet();
-      result = link.edge.offer(message);
-      if (!result.isEnqueued()) {
-        link.consumer.pendingControl.decrementAndGet();
-      }
-    } else {
-      result = link.edge.offer(message);
-    }
-    if (result.status() == OfferStatus.CLOSED) {
-      return OfferResult.closed("ingress '" + name + "' is closed: the graph is shutting down");
-    }
-    return result;
+  private OfferResult offerLockFree(Message<T> message) {
+    OfferResult result = link.offer(message);
+    return result.status() == OfferStatus.CLOSED ? closedResult() : result;
+  }
+
+  private OfferResult closedResult() {
+    return OfferResult.closed("ingress '" + name + "' is closed: the graph is shutting down");
   }
 
   /** After the offer, never inside the lock: wakes the consumer if the message was queued. */

@@ -865,24 +865,7 @@ final class NodeCell implements NodeContext, InputGate {
       parked.addLast(message); // keep FIFO behind what is already parked on this plane
       return null;
     }
-    return onOfferResult(link, message, offer(link, message));
-  }
-
-  /**
-   * Offers to the edge. For CONTROL, the consumer's pending count goes up before the offer, so the
-   * consumer can never take the message while the count says none is pending (which would skip its
-   * CONTROL-first scan); it is undone if the message was not enqueued.
-   */
-  private static OfferResult offer(EdgeLink link, Message<?> message) {
-    if (!message.isControl()) {
-      return link.edge.offer(message);
-    }
-    link.consumer.pendingControl.incrementAndGet();
-    OfferResult result = link.edge.offer(message);
-    if (!result.isEnqueued()) {
-      link.consumer.pendingControl.decrementAndGet();
-    }
-    return result;
+    return onOfferResult(link, message, link.offer(message));
   }
 
   private @Nullable RuntimeException onOfferResult(
@@ -965,7 +948,7 @@ final class NodeCell implements NodeContext, InputGate {
   private void flushParked(EdgeLink link, ArrayDeque<Message<?>> parked) {
     Message<?> head;
     while ((head = parked.peekFirst()) != null) {
-      OfferResult result = offer(link, head);
+      OfferResult result = link.offer(head);
       if (result.status() == OfferStatus.BLOCKED) {
         return;
       }
