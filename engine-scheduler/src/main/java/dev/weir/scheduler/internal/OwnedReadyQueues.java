@@ -39,13 +39,16 @@ import org.jspecify.annotations.Nullable;
  * then inbox, then phase again, unchanged. If the worker drained an item between the two phase
  * reads, it wrote an odd phase before draining, so the second read sees the change.
  *
- * Wake-up (Dekker): the worker writes an even phase and then checks the inbox before it parks;
- * a pusher enqueues and then reads phase, and unparks the worker if it is even. Both pairs are
- * volatile accesses (the enqueue is a CAS), which are totally ordered: either the worker sees the
- * item, or the pusher sees the even phase and unparks it (an unpark before the park leaves a
- * permit, so the park returns at once). awaitQuiet uses the same pattern with `quietWaiters`:
- * a waiter registers, then checks quiet under `quietLock`; the worker writes an even phase, then
- * signals under `quietLock` if anyone registered.
+ * Wake-up (Dekker): an idle worker sets `parked` and checks the inbox once more before it parks;
+ * a pusher enqueues and then reads `parked`, and the one pusher that clears it unparks the worker
+ * (so a burst of pushes to an idle worker costs one unpark, not one each). Both pairs are volatile
+ * accesses (the enqueue is a CAS), which are totally ordered: either the worker sees the item, or
+ * a pusher sees `parked` and unparks it (an unpark before the park leaves a permit, so the park
+ * returns at once). The worker clears `parked` itself when the park returns, so later pushes do
+ * not unpark a running worker.
+ * awaitQuiet uses the same pattern with `quietWaiters`: a waiter registers, then checks quiet
+ * under `quietLock`; the worker writes an even phase, then signals under `quietLock` if anyone
+ * registered.
  *
  * Happens-before: an external pusher's writes before its enqueue are visible to the worker after
  * it dequeues (ConcurrentLinkedQueue's guarantee). The worker's writes before an even phase store
@@ -53,7 +56,7 @@ import org.jspecify.annotations.Nullable;
  * trace hash after the graph went quiet.
  *
  * Progress: the worker's take, push and activationDone are wait-free apart from draining what
- * others pushed; external pushes are lock-free (one CAS, plus an unpark if the worker is idle).
+ * others pushed; external pushes are lock-free (one CAS, plus an unpark if the worker parks).
  * The only lock, quietLock, is taken by the worker only when someone waits for quiet.
  */
 
@@ -67,17 +70,20 @@ import org.jspecify.annotations.Nullable;
 final class OwnedReadyQueues extends ReadyQueues {
 
   private static final VarHandle PHASE;
+  private static final VarHandle PARKED;
 
   static {
     try {
-      PHASE = MethodHandles.lookup().findVarHandle(OwnedReadyQueues.class, "phase", int.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      PHASE = lookup.findVarHandle(OwnedReadyQueues.class, "phase", int.class);
+      PARKED = lookup.findVarHandle(OwnedReadyQueues.class, "parked", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
   /** One push handed to the worker by another thread; queuedAt feeds the queue-wait metric. */
-  private static final class Push {
+  static final class Push {
     final NodeCell cell;
     final int band;
     final long queuedAt;
@@ -107,6 +113,13 @@ final class OwnedReadyQueues extends ReadyQueues {
 
   @SuppressWarnings("unused") // accessed through PHASE; written by the worker only
   private volatile int phase;
+
+  /**
+   * Set by the worker before its last look at the inbox ahead of a park; cleared by the one pusher
+   * that unparks it (or by the worker when it wakes).
+   */
+  @SuppressWarnings("unused") // accessed through PARKED
+  private volatile boolean parked;
 
   OwnedReadyQueues(BandDeques deques, RuntimeMetrics metrics) {
     this.deques = deques;
@@ -170,12 +183,19 @@ final class OwnedReadyQueues extends ReadyQueues {
     return b;
   }
 
-  /** Another thread's push (one or a batch): enqueue, then wake the worker if it may be idle. */
-  private void hand(Object item) {
+  /**
+   * Another thread's push (one or a batch): enqueue, then wake the worker if it is parking. Only
+   * the pusher that clears {@code parked} unparks, so a burst of pushes costs one system call.
+   * Returns whether this call unparked the worker. {@code item} is a {@link Push} or a {@code
+   * Push[]}.
+   */
+  boolean hand(Object item) {
     inbox.offer(item);
-    if (((int) PHASE.getVolatile(this) & 1) == 0) {
+    if ((boolean) PARKED.getVolatile(this) && (boolean) PARKED.getAndSet(this, false)) {
       unparkWorker();
+      return true;
     }
+    return false;
   }
 
   /** Worker: publishes the depths a push changed: its band, and the band it left (or -1). */
@@ -246,8 +266,6 @@ final class OwnedReadyQueues extends ReadyQueues {
     long deadline = waitNanos > 0 ? System.nanoTime() + waitNanos : 0;
     while (cell == null) {
       markIdle();
-      // Nothing that can park (and so use up an unpark's permit) may run between this check and
-      // the park below, or a push handed over meanwhile could be slept through.
       if (waitNanos == 0 || !inbox.isEmpty() || closed) {
         drainInbox();
         return taken(deques.poll());
@@ -256,11 +274,16 @@ final class OwnedReadyQueues extends ReadyQueues {
       if (remaining <= 0) {
         return null;
       }
-      if (waitNanos < 0) {
-        LockSupport.park(this);
-      } else {
-        LockSupport.parkNanos(this, remaining);
+      // Nothing that can park (and so use up an unpark's permit) may run between this check and
+      // the park below, or a push handed over meanwhile could be slept through.
+      if (announcePark()) {
+        if (waitNanos < 0) {
+          LockSupport.park(this);
+        } else {
+          LockSupport.parkNanos(this, remaining);
+        }
       }
+      PARKED.setOpaque(this, false); // woken, timed out or changed its mind: no pusher need unpark
       if (Thread.interrupted()) {
         throw new InterruptedException();
       }
@@ -271,6 +294,17 @@ final class OwnedReadyQueues extends ReadyQueues {
       cell = deques.poll();
     }
     return taken(cell);
+  }
+
+  /**
+   * Worker, about to park: announces it, then checks the inbox once more. Returns true if it may
+   * park: then any push handed over from now on unparks it. Dekker with hand(): this volatile store
+   * of {@code parked}, then the inbox read; a pusher's enqueue (a CAS), then its volatile read of
+   * {@code parked}. Either this read sees the push or the pusher sees {@code parked}.
+   */
+  boolean announcePark() {
+    PARKED.setVolatile(this, true);
+    return inbox.isEmpty() && !closed;
   }
 
   /** Worker: publishes the depth of the band a cell was just taken from. */

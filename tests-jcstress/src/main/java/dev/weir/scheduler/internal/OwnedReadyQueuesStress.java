@@ -15,9 +15,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
  * The single-worker ready queues ({@link OwnedReadyQueues}, built by {@code ReadyQueues.create(1,
- * ...)}): the hand-over of another thread's push through the inbox, and the {@code isQuiet} seqlock
- * (phase, inbox, phase). Cells are detached ({@link DetachedCell}); the queues touch only their
- * queue membership.
+ * ...)}): the hand-over of another thread's push through the inbox, the {@code isQuiet} seqlock
+ * (phase, inbox, phase), and the hand-shake before the worker parks. Cells are detached ({@link
+ * DetachedCell}); the queues touch only their queue membership.
  *
  * <p>Worker identity: jcstress runs an actor on whichever of its threads serves that actor for the
  * current run, so the worker actor binds its own thread ({@code bindWorker}, a volatile write) on
@@ -148,6 +148,49 @@ public final class OwnedReadyQueuesStress {
     @Actor
     public void observer(II_Result r) {
       r.r2 = queues.isQuiet() ? 1 : 0;
+    }
+  }
+
+  /**
+   * The park hand-shake: actor 1, the worker about to park, announces it and checks the inbox
+   * ({@code announcePark}); actor 2 hands a push over, which unparks the worker only if it saw the
+   * announcement. The worker may park only if some pusher will unpark it: either the worker's check
+   * sees the push, or the pusher sees the announcement (Dekker over two volatile pairs).
+   *
+   * <p>Results: r1 = 1 if the worker would park (its check found the inbox empty); r2 = 1 if the
+   * pusher unparked it.
+   */
+  @JCStressTest
+  @Description("A worker that parks is always unparked by a push it did not see.")
+  @Outcome(
+      id = "1, 1",
+      expect = ACCEPTABLE,
+      desc = "The push came after the check: the pusher saw the announcement and unparks.")
+  @Outcome(
+      id = "0, 0",
+      expect = ACCEPTABLE,
+      desc = "The check saw the push: the worker does not park; no unpark needed.")
+  @Outcome(
+      id = "0, 1",
+      expect = ACCEPTABLE,
+      desc = "Both saw each other: the worker does not park; the unpark leaves a spare permit.")
+  @Outcome(
+      id = "1, 0",
+      expect = FORBIDDEN,
+      desc = "Lost wake-up: the worker parks with a push in its inbox and nobody unparks it.")
+  @State
+  public static class ParkHandshake {
+    private final OwnedReadyQueues queues = (OwnedReadyQueues) newQueues();
+    private final NodeCell cell = DetachedCell.create("n");
+
+    @Actor
+    public void worker(II_Result r) {
+      r.r1 = queues.announcePark() ? 1 : 0;
+    }
+
+    @Actor
+    public void pusher(II_Result r) {
+      r.r2 = queues.hand(new OwnedReadyQueues.Push(cell, cell.band, 0)) ? 1 : 0;
     }
   }
 }
