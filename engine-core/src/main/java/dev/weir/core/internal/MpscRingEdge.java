@@ -1,6 +1,5 @@
 package dev.weir.core.internal;
 
-import dev.weir.core.EdgeOverflowException;
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Message;
 import dev.weir.core.OfferResult;
@@ -110,7 +109,7 @@ final class MpscRingEdge<T> extends RingEdge<T> {
         // re-check of the Dekker protocol.
         limit = headVolatile() + capacity;
         if (t >= limit) {
-          return full();
+          return refuseFull(kind);
         }
         // release: pairs with the acquire above in other producers. A slower producer may store
         // a lower limit later; it is still a valid limit, only pessimistic.
@@ -136,32 +135,6 @@ final class MpscRingEdge<T> extends RingEdge<T> {
         return;
       }
     }
-  }
-
-  private OfferResult full() {
-    return switch (kind) {
-      case DROP -> {
-        counters.incrementProducer(EdgeCounters.DROPPED);
-        yield OfferResult.dropped();
-      }
-      case FAIL -> {
-        counters.incrementProducer(EdgeCounters.FAILED);
-        yield OfferResult.failed(
-            new EdgeOverflowException(
-                id,
-                "edge "
-                    + id
-                    + " is full ("
-                    + capacity
-                    + " messages) and its policy is FAIL: the consumers are too slow; raise the"
-                    + " capacity, speed up the consumer, or choose BLOCK for backpressure",
-                null));
-      }
-      default -> {
-        counters.incrementProducer(EdgeCounters.BLOCKED);
-        yield OfferResult.blocked();
-      }
-    };
   }
 
   @Override

@@ -1,10 +1,12 @@
 package dev.weir.core.internal;
 
 import dev.weir.core.Edge;
+import dev.weir.core.EdgeOverflowException;
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.EdgeStats;
 import dev.weir.core.Message;
 import dev.weir.core.OfferResult;
+import dev.weir.core.OverflowPolicy;
 import dev.weir.core.PortSpec;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -133,6 +135,36 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
       return OfferResult.blocked();
     }
     return offerData(message);
+  }
+
+  /**
+   * The answer to a DATA offer that found the ring full, for the policies that refuse it (BLOCK,
+   * DROP, FAIL), counted in the producer's counters.
+   */
+  final OfferResult refuseFull(OverflowPolicy.Kind kind) {
+    return switch (kind) {
+      case DROP -> {
+        counters.incrementProducer(EdgeCounters.DROPPED);
+        yield OfferResult.dropped();
+      }
+      case FAIL -> {
+        counters.incrementProducer(EdgeCounters.FAILED);
+        yield OfferResult.failed(
+            new EdgeOverflowException(
+                id,
+                "edge "
+                    + id
+                    + " is full ("
+                    + capacity
+                    + " messages) and its policy is FAIL: the consumer is too slow; raise the"
+                    + " capacity, speed up the consumer, or choose BLOCK for backpressure",
+                null));
+      }
+      default -> {
+        counters.incrementProducer(EdgeCounters.BLOCKED);
+        yield OfferResult.blocked();
+      }
+    };
   }
 
   @Override

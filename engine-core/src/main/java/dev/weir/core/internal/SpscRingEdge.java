@@ -1,6 +1,5 @@
 package dev.weir.core.internal;
 
-import dev.weir.core.EdgeOverflowException;
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Message;
 import dev.weir.core.OfferResult;
@@ -80,39 +79,13 @@ final class SpscRingEdge<T> extends RingEdge<T> {
   /** The slow path of offerData: proves room, raises the high-water mark, recomputes the limit. */
   private OfferResult offerPastLimit(Message<?> message, long t) {
     if (t >= roomLimit && !raiseRoomLimit(t)) {
-      return full();
+      return refuseFull(kind);
     }
     setTailOpaque(t + 1); // as in offerData
     setSlotRelease(t, message);
     onAccepted(t + 1);
     producerLimit = Math.min(roomLimit, headCache + highWaterMark);
     return OfferResult.accepted();
-  }
-
-  private OfferResult full() {
-    return switch (kind) {
-      case DROP -> {
-        counters.incrementProducer(EdgeCounters.DROPPED);
-        yield OfferResult.dropped();
-      }
-      case FAIL -> {
-        counters.incrementProducer(EdgeCounters.FAILED);
-        yield OfferResult.failed(
-            new EdgeOverflowException(
-                id,
-                "edge "
-                    + id
-                    + " is full ("
-                    + capacity
-                    + " messages) and its policy is FAIL: the consumer is too slow; raise the"
-                    + " capacity, speed up the consumer, or choose BLOCK for backpressure",
-                null));
-      }
-      default -> {
-        counters.incrementProducer(EdgeCounters.BLOCKED);
-        yield OfferResult.blocked();
-      }
-    };
   }
 
   @Override
