@@ -45,7 +45,12 @@ import org.jspecify.annotations.Nullable;
  * accesses (the enqueue is a CAS), which are totally ordered: either the worker sees the item, or
  * a pusher sees `parked` and unparks it (an unpark before the park leaves a permit, so the park
  * returns at once). The worker clears `parked` itself when the park returns, so later pushes do
- * not unpark a running worker.
+ * not unpark a running worker; an opaque store is enough for that, since a pusher that reads the
+ * cleared value reads it before the worker's next announcement (one variable's writes keep
+ * program order), so that announcement's inbox check sees the push. The volatile order of the
+ * enqueue relies on ConcurrentLinkedQueue linking a node with a CAS and reading its head and next
+ * fields as volatiles in isEmpty (JDK 17's implementation; its documented contract is only
+ * happens-before per element).
  * awaitQuiet uses the same pattern with `quietWaiters`: a waiter registers, then checks quiet
  * under `quietLock`; the worker writes an even phase, then signals under `quietLock` if anyone
  * registered.
@@ -82,7 +87,10 @@ final class OwnedReadyQueues extends ReadyQueues {
     }
   }
 
-  /** One push handed to the worker by another thread; queuedAt feeds the queue-wait metric. */
+  /**
+   * One push handed to the worker by another thread; queuedAt feeds the queue-wait metric.
+   * Package-private for the jcstress tests, as are {@link #hand} and {@link #announcePark}.
+   */
   static final class Push {
     final NodeCell cell;
     final int band;
@@ -186,8 +194,13 @@ final class OwnedReadyQueues extends ReadyQueues {
   /**
    * Another thread's push (one or a batch): enqueue, then wake the worker if it is parking. Only
    * the pusher that clears {@code parked} unparks, so a burst of pushes costs one system call.
-   * Returns whether this call unparked the worker. {@code item} is a {@link Push} or a {@code
-   * Push[]}.
+   * Returns whether this call claimed the wake-up (and unparked the worker, if one is bound).
+   * {@code item} is a {@link Push} or a {@code Push[]}.
+   *
+   * <p>The one claimant is then the only waker: if it is descheduled between its claim and its
+   * unpark, the worker sleeps until it runs again, as a cell whose signal claimed it waits for that
+   * thread's push (NodeCell.signal). Pushers that come later add their items to the inbox and see
+   * them taken on the same wake-up.
    */
   boolean hand(Object item) {
     inbox.offer(item);

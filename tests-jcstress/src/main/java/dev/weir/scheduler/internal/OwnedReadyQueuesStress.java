@@ -8,7 +8,9 @@ import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
 import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Mode;
 import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.Signal;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 import org.openjdk.jcstress.infra.results.II_Result;
@@ -155,7 +157,9 @@ public final class OwnedReadyQueuesStress {
    * The park hand-shake: actor 1, the worker about to park, announces it and checks the inbox
    * ({@code announcePark}); actor 2 hands a push over, which unparks the worker only if it saw the
    * announcement. The worker may park only if some pusher will unpark it: either the worker's check
-   * sees the push, or the pusher sees the announcement (Dekker over two volatile pairs).
+   * sees the push, or the pusher sees the announcement (Dekker over two volatile pairs). No worker
+   * is bound, so the unpark itself does nothing here: what is tested is who claims it; {@link
+   * UntimedTakeWakes} tests the real park.
    *
    * <p>Results: r1 = 1 if the worker would park (its check found the inbox empty); r2 = 1 if the
    * pusher unparked it.
@@ -191,6 +195,35 @@ public final class OwnedReadyQueuesStress {
     @Actor
     public void pusher(II_Result r) {
       r.r2 = queues.hand(new OwnedReadyQueues.Push(cell, cell.band, 0)) ? 1 : 0;
+    }
+  }
+
+  /**
+   * The whole wake-up, end to end: the worker actor binds itself and takes with no time limit (it
+   * parks when it finds nothing); the signal pushes a cell from another thread at any point of
+   * that, including between the worker's announcement and its park. The take must return: a lost
+   * wake-up leaves it parked for good, which jcstress reports as STALE.
+   */
+  @JCStressTest(Mode.Termination)
+  @Description("An untimed take always returns once another thread pushes.")
+  @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "The push woke the worker.")
+  @Outcome(id = "STALE", expect = FORBIDDEN, desc = "Lost wake-up: the worker stayed parked.")
+  @State
+  public static class UntimedTakeWakes {
+    private final ReadyQueues queues = newQueues();
+    private final NodeCell cell = DetachedCell.create("n");
+
+    @Actor
+    public void worker() throws InterruptedException {
+      queues.bindWorker(Thread.currentThread());
+      while (queues.take(-1) != cell) {
+        // take(-1) returns null only for close(), which this test never calls: look again
+      }
+    }
+
+    @Signal
+    public void pusher() {
+      queues.push(cell, cell.band);
     }
   }
 }
