@@ -106,6 +106,35 @@ class OwnedReadyQueuesTest extends ReadyQueuesTest {
   }
 
   @Test
+  void depths_afterTheWorkerTookInHandedOverPushes_countWhatIsStillQueued() throws Exception {
+    ReadyQueues queues = queues();
+    NodeCell a = cell("a");
+    NodeCell b = cell("b");
+    start(() -> queues.push(a, NORMAL)).join();
+    start(() -> queues.push(b, Priority.LOW.ordinal())).join();
+
+    assertThat(takeRunning(queues)).isSameAs(a); // both moved from the inbox; b still queued
+
+    assertThat(queues.depths())
+        .containsEntry(Priority.NORMAL, 0)
+        .containsEntry(Priority.LOW, 1)
+        .containsEntry(Priority.HIGH, 0);
+  }
+
+  @Test
+  void hand_claimsTheUnparkOnlyAfterTheWorkerAnnouncedAPark() {
+    OwnedReadyQueues queues = (OwnedReadyQueues) queues();
+    NodeCell a = cell("a");
+
+    assertThat(queues.hand(new OwnedReadyQueues.Push(a, NORMAL, 0))).as("worker busy").isFalse();
+    assertThat(queues.announcePark()).as("inbox holds a push: do not park").isFalse();
+    assertThat(queues.hand(new OwnedReadyQueues.Push(a, NORMAL, 0))).as("announced").isTrue();
+    assertThat(queues.hand(new OwnedReadyQueues.Push(a, NORMAL, 0)))
+        .as("claimed once already")
+        .isFalse();
+  }
+
+  @Test
   void isQuiet_whileTheWorkerRunsAnActivation_isFalseUntilItFindsNoWork() throws Exception {
     ReadyQueues queues = queues();
     NodeCell cell = cell("a");

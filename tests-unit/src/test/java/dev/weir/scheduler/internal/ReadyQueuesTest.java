@@ -15,8 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The ready queues without workers: FIFO within a band, weighted service across bands, fallback,
@@ -123,6 +126,52 @@ class ReadyQueuesTest {
     assertThat(takeRunning(queues)).isNull();
     assertThat(queues.isQuiet()).isTrue();
     assertThat(queues.awaitQuiet(0)).isTrue();
+  }
+
+  @Test
+  void isQuietAndAwaitQuiet_whileACellIsQueuedOrRunning_areFalse_afterwardTrue()
+      throws InterruptedException {
+    ReadyQueues queues = queues();
+    NodeCell a = cell("a");
+    long shortWait = TimeUnit.MILLISECONDS.toNanos(20);
+
+    queues.push(a, NORMAL);
+    assertThat(queues.isQuiet()).as("queued").isFalse();
+    assertThat(queues.awaitQuiet(shortWait)).as("queued").isFalse();
+    assertThat(takeRunning(queues)).isSameAs(a);
+    assertThat(queues.isQuiet()).as("running").isFalse();
+    assertThat(queues.awaitQuiet(shortWait)).as("running").isFalse();
+    queues.activationDone();
+    assertThat(takeRunning(queues)).isNull();
+
+    assertThat(queues.isQuiet()).isTrue();
+    assertThat(queues.awaitQuiet(shortWait)).isTrue();
+  }
+
+  @Test
+  @Timeout(30) // a close that does not wake the taker would otherwise hang the build
+  void take_withoutTimeLimit_returnsNullWhenClosedWhileWaiting() throws Exception {
+    ReadyQueues queues = queues();
+    Thread taker = Thread.currentThread(); // the bound worker of the single-worker queues
+    AtomicBoolean returned = new AtomicBoolean();
+    Thread closer =
+        new Thread(
+            () -> {
+              // Close only once the taker waits, so that close has to wake it.
+              while (taker.getState() != Thread.State.WAITING && !returned.get()) {
+                Thread.onSpinWait();
+              }
+              queues.close();
+            },
+            "closer");
+    closer.setDaemon(true);
+    closer.start();
+
+    NodeCell taken = queues.take(-1);
+    returned.set(true);
+
+    assertThat(taken).isNull();
+    closer.join();
   }
 
   @Test
