@@ -284,4 +284,66 @@ class BandSchedulingTest {
 
     assertThat(recorder.received).as(() -> running.snapshot().render()).isEqualTo(expected);
   }
+
+  /** Two inputs, a and b; records port, plane and payload; holds inside its first message. */
+  private static final class GatedTwoInputRecorder implements Node {
+    static final PortSpec<Long> A = PortSpec.of("a", Long.class);
+    static final PortSpec<Long> B = PortSpec.of("b", Long.class);
+    final List<String> received = Collections.synchronizedList(new ArrayList<>());
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public List<PortSpec<?>> inputs() {
+      return List.of(A, B);
+    }
+
+    @Override
+    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message)
+        throws InterruptedException {
+      received.add(input.name() + ':' + (message.isControl() ? "C" : "D") + message.payload());
+      if (entered.getCount() > 0) {
+        entered.countDown();
+        assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+  }
+
+  /**
+   * CONTROL first across inputs, not only within one edge: after a message from input a, round
+   * robin would poll b next; a CONTROL message queued on a must still come before b's data.
+   */
+  @Test
+  void offerControl_onTheInputRoundRobinServesLast_isDeliveredBeforeTheOtherInputsData()
+      throws Exception {
+    GatedTwoInputRecorder recorder = new GatedTwoInputRecorder();
+    Graph graph =
+        Graph.builder("control-first-across-inputs")
+            .add("recorder", recorder)
+            .ingress("a", "recorder.a", EdgeSpec.blocking(8))
+            .ingress("b", "recorder.b", EdgeSpec.blocking(8))
+            .build();
+
+    RunningGraph running = Scheduler.builder().build().start(graph);
+    try {
+      Ingress<Long> a = running.ingress("a", Long.class);
+      Ingress<Long> b = running.ingress("b", Long.class);
+      assertThat(a.offer(0L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(recorder.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      for (long i = 1; i <= 3; i++) {
+        assertThat(b.offer(i).status()).isEqualTo(OfferStatus.ACCEPTED);
+      }
+      assertThat(a.offerControl(100L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      recorder.release.countDown();
+
+      assertThat(running.awaitQuiescence(WAIT)).isTrue();
+    } finally {
+      recorder.release.countDown();
+      running.stop(STOP);
+    }
+
+    assertThat(recorder.received)
+        .as(() -> running.snapshot().render())
+        .containsExactly("a:D0", "a:C100", "b:D1", "b:D2", "b:D3");
+  }
 }
