@@ -346,4 +346,57 @@ class BandSchedulingTest {
         .as(() -> running.snapshot().render())
         .containsExactly("a:D0", "a:C100", "b:D1", "b:D2", "b:D3");
   }
+
+  /** Appends its name, the plane and the payload of every message to a shared log. */
+  private static Node logTo(List<String> log, String name) {
+    return new Node() {
+      @Override
+      public List<PortSpec<?>> inputs() {
+        return List.of(GatedRecorder.IN);
+      }
+
+      @Override
+      public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
+        log.add(name + ':' + (message.isControl() ? "C" : "D") + message.payload());
+      }
+    };
+  }
+
+  /**
+   * An ingress CONTROL offer queues its node in the CONTROL band, a DATA offer in the node's own:
+   * with the one worker held, a DATA offer to a and then a CONTROL offer to b; b runs first.
+   */
+  @Test
+  void ingressControlOffer_queuesItsNodeAheadOfOneQueuedByAnEarlierDataOffer() throws Exception {
+    GatedRecorder gate = new GatedRecorder();
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    Graph graph =
+        Graph.builder("ingress-bands")
+            .add("gate", gate)
+            .add("a", logTo(log, "a"))
+            .add("b", logTo(log, "b"))
+            .ingress("g", "gate.in")
+            .ingress("a", "a.in")
+            .ingress("b", "b.in")
+            .build();
+
+    RunningGraph running = Scheduler.builder().build().start(graph);
+    try {
+      assertThat(running.ingress("g", Long.class).offer(0L).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(running.ingress("a", Long.class).offer(1L).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(running.ingress("b", Long.class).offerControl(2L).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+      gate.release.countDown();
+
+      assertThat(running.awaitQuiescence(WAIT)).isTrue();
+    } finally {
+      gate.release.countDown();
+      running.stop(STOP);
+    }
+
+    assertThat(log).as(() -> running.snapshot().render()).containsExactly("b:C2", "a:D1");
+  }
 }
