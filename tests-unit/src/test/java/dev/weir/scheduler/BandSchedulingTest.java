@@ -227,22 +227,35 @@ class BandSchedulingTest {
     assertThat(highAtLowMilestone[0]).as(() -> running.snapshot().render()).isBetween(900L, 1100L);
   }
 
-  /** Records every payload it receives; holds the worker inside its first message until let go. */
+  /**
+   * Records every payload it receives (prefixed with its port when it has several inputs); holds
+   * the worker inside its first message until let go.
+   */
   private static final class GatedRecorder implements Node {
     static final PortSpec<Long> IN = PortSpec.of("in", Long.class);
     final List<String> received = Collections.synchronizedList(new ArrayList<>());
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
+    private final List<PortSpec<?>> inputs;
+
+    GatedRecorder() {
+      this(List.of(IN));
+    }
+
+    GatedRecorder(List<PortSpec<?>> inputs) {
+      this.inputs = inputs;
+    }
 
     @Override
     public List<PortSpec<?>> inputs() {
-      return List.of(IN);
+      return inputs;
     }
 
     @Override
     public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message)
         throws InterruptedException {
-      received.add((message.isControl() ? "C" : "D") + message.payload());
+      String port = inputs.size() > 1 ? input.name() + ':' : "";
+      received.add(port + (message.isControl() ? "C" : "D") + message.payload());
       if (entered.getCount() > 0) {
         entered.countDown();
         assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
@@ -285,30 +298,6 @@ class BandSchedulingTest {
     assertThat(recorder.received).as(() -> running.snapshot().render()).isEqualTo(expected);
   }
 
-  /** Two inputs, a and b; records port, plane and payload; holds inside its first message. */
-  private static final class GatedTwoInputRecorder implements Node {
-    static final PortSpec<Long> A = PortSpec.of("a", Long.class);
-    static final PortSpec<Long> B = PortSpec.of("b", Long.class);
-    final List<String> received = Collections.synchronizedList(new ArrayList<>());
-    final CountDownLatch entered = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-
-    @Override
-    public List<PortSpec<?>> inputs() {
-      return List.of(A, B);
-    }
-
-    @Override
-    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message)
-        throws InterruptedException {
-      received.add(input.name() + ':' + (message.isControl() ? "C" : "D") + message.payload());
-      if (entered.getCount() > 0) {
-        entered.countDown();
-        assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
-      }
-    }
-  }
-
   /**
    * CONTROL first across inputs, not only within one edge: after a message from input a, round
    * robin would poll b next; a CONTROL message queued on a must still come before b's data.
@@ -316,7 +305,8 @@ class BandSchedulingTest {
   @Test
   void offerControl_onTheInputRoundRobinServesLast_isDeliveredBeforeTheOtherInputsData()
       throws Exception {
-    GatedTwoInputRecorder recorder = new GatedTwoInputRecorder();
+    GatedRecorder recorder =
+        new GatedRecorder(List.of(PortSpec.of("a", Long.class), PortSpec.of("b", Long.class)));
     Graph graph =
         Graph.builder("control-first-across-inputs")
             .add("recorder", recorder)
