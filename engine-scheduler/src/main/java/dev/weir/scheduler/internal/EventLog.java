@@ -3,6 +3,7 @@ package dev.weir.scheduler.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -72,7 +73,8 @@ final class EventLog {
 
   void record(long nanos, Type type, int node, long detail) {
     if (Thread.currentThread() == writer) {
-      own.append(nanos, type, node, detail, 0);
+      // The mark is only for labels: how many shared events came before (racy, hence "about").
+      own.append(nanos, type, node, detail, shared.count());
     } else {
       synchronized (shared) {
         shared.append(nanos, type, node, detail, own.count());
@@ -98,11 +100,10 @@ final class EventLog {
   List<String> recent() {
     List<Event> fromShared = new ArrayList<>(CAPACITY);
     List<Event> fromOwn = new ArrayList<>(CAPACITY);
-    long total;
     synchronized (shared) {
-      total = shared.copyRecent(fromShared);
+      shared.copyRecent(fromShared);
     }
-    total += own.copyRecent(fromOwn);
+    own.copyRecent(fromOwn);
     List<Event> ordered = new ArrayList<>(fromShared.size() + fromOwn.size());
     int a = 0;
     int b = 0;
@@ -116,11 +117,21 @@ final class EventLog {
     }
     int n = Math.min(ordered.size(), CAPACITY);
     List<String> lines = new ArrayList<>(n);
-    long k = total - n;
     for (Event e : ordered.subList(ordered.size() - n, ordered.size())) {
       String node = e.node >= 0 && e.node < names.length ? names[e.node] : "-";
+      // Its number in the whole trace: its own ring's sequence plus the other ring's events before
+      // it (the mark). A writer faster than this copy leaves gaps, which the numbers show.
       lines.add(
-          "#" + k++ + " t=" + e.time + "ns " + Type.values()[e.type] + ' ' + node + ' ' + e.detail);
+          "#"
+              + (e.sequence + e.mark)
+              + " t="
+              + e.time
+              + "ns "
+              + Type.values()[e.type]
+              + ' '
+              + node
+              + ' '
+              + e.detail);
     }
     return lines;
   }
@@ -205,28 +216,34 @@ final class EventLog {
       return (long) HASH.getAcquire(this);
     }
 
-    /** Appends the latest events still readable, oldest first; returns the count they end at. */
-    long copyRecent(List<Event> out) {
-      long end = count();
-      for (long k = Math.max(0, end - CAPACITY); k < end; k++) {
-        int i = (int) (k & (CAPACITY - 1));
-        if ((long) LONGS.getAcquire(seqs, i) != k + 1) {
-          continue; // overwritten by a newer event already
+    /**
+     * Appends every event whose slot reads consistently, oldest first. Each slot is taken as it is
+     * now, not as the count said when the copy began: a writer that laps this copy (a busy single
+     * worker records millions of events a second) then leaves the newest events, not none.
+     */
+    void copyRecent(List<Event> out) {
+      int from = out.size();
+      // Against the writer's direction: the scan meets the slot being written once or twice per
+      // pass, instead of possibly keeping pace with it and finding every slot mid-write.
+      for (int i = CAPACITY - 1; i >= 0; i--) {
+        long seq = (long) LONGS.getAcquire(seqs, i);
+        if (seq == 0) {
+          continue; // never written, or being rewritten now
         }
         Event e =
             new Event(
-                k,
+                seq - 1,
                 (long) LONGS.getOpaque(times, i),
                 (int) INTS.getOpaque(types, i),
                 (int) INTS.getOpaque(nodes, i),
                 (long) LONGS.getOpaque(details, i),
                 (long) LONGS.getOpaque(marks, i));
         VarHandle.loadLoadFence();
-        if ((long) LONGS.getOpaque(seqs, i) == k + 1) {
+        if ((long) LONGS.getOpaque(seqs, i) == seq) {
           out.add(e);
         }
       }
-      return end;
+      out.subList(from, out.size()).sort(Comparator.comparingLong(e -> e.sequence));
     }
   }
 }
