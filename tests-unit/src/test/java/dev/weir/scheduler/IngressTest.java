@@ -229,7 +229,9 @@ class IngressTest {
 
     running.stop(LONG);
 
-    assertThat(ingress.offer(2L).status()).isEqualTo(OfferStatus.CLOSED);
+    assertThat(ingress.offer(2L))
+        .satisfies(r -> assertThat(r.status()).isEqualTo(OfferStatus.CLOSED))
+        .satisfies(r -> assertThat(r.reason()).contains("the graph is shutting down"));
     assertThat(ingress.offerControl(3L).status()).isEqualTo(OfferStatus.CLOSED);
     assertThat(ingress.put(4L, Duration.ofSeconds(5)).status()).isEqualTo(OfferStatus.CLOSED);
     assertThat(running.ingress("in", Long.class).offer(5L).status()).isEqualTo(OfferStatus.CLOSED);
@@ -305,7 +307,12 @@ class IngressTest {
 
       gate.open();
 
-      assertThat(put.get(30, TimeUnit.SECONDS).status()).isEqualTo(OfferStatus.CLOSED);
+      OfferResult closed = put.get(30, TimeUnit.SECONDS);
+      assertThat(closed.status()).isEqualTo(OfferStatus.CLOSED);
+      assertThat(closed.reason())
+          .as("the graph still runs: the reason names the node that stopped")
+          .contains("its node probe stopped by its error policy");
+      assertThat(ingress.offer(4L).reason()).contains("its node probe stopped");
       assertThat(deadLetters.payloads(DeadLetter.Reason.NODE_FAILED)).containsExactly(0L);
       assertThat(deadLetters.payloads(DeadLetter.Reason.CONSUMER_STOPPED)).containsExactly(1L, 2L);
     } finally {

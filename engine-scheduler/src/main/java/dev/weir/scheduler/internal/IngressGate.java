@@ -130,6 +130,9 @@ final class IngressGate<T> implements Ingress<T> {
     } finally {
       lock.unlock();
     }
+    if (result.status() == OfferStatus.CLOSED) {
+      return closedResult();
+    }
     signalIfQueued(result, plane);
     return result;
   }
@@ -145,6 +148,15 @@ final class IngressGate<T> implements Ingress<T> {
   }
 
   private OfferResult closedResult() {
+    if (!closed) {
+      // The edge closed without the ingress: its node stopped by its error policy.
+      return OfferResult.closed(
+          "ingress '"
+              + name
+              + "' is closed: its node "
+              + link.consumer.name
+              + " stopped by its error policy and takes no more input (the graph still runs)");
+    }
     return OfferResult.closed("ingress '" + name + "' is closed: the graph is shutting down");
   }
 
