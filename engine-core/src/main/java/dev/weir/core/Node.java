@@ -74,8 +74,9 @@ public interface Node {
   }
 
   /**
-   * Called at the cadence of {@link #tickInterval()} on the graph clock. Ticks missed while the
-   * node was blocked or busy are coalesced into one.
+   * Called at the cadence of {@link #tickInterval()} on the graph clock. Ticks never queue up: when
+   * more than one interval has passed since the last tick (the node was blocked or busy, or a
+   * virtual clock jumped ahead), the node gets one tick and the missed ones are counted.
    *
    * @param ctx the node's context
    * @throws Exception handled by the node's error policy

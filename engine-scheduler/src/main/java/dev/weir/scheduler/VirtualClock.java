@@ -13,8 +13,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>{@code
  * VirtualClock clock = VirtualClock.start();
  * RunningGraph running = Scheduler.builder().clock(clock).build().start(graph);
- * clock.advance(Duration.ofSeconds(1)); // ticks due in that second fire now
+ * clock.advance(Duration.ofSeconds(1)); // each node due in that second ticks once now
+ * running.awaitQuiescence(Duration.ofSeconds(5)); // then the graph is idle again
  * }</pre>
+ *
+ * <p>Ticks never queue up: a node whose interval passed several times in one advance ticks once,
+ * and the missed ticks are counted. Advance one interval at a time to see every tick. With one
+ * worker and a seed the run is deterministic when the test feeds it (offers, advances) only while
+ * it is quiescent; offers made while the worker runs land between different activations.
  *
  * <p>Thread-safety: safe from any thread; listeners run on the thread that advances.
  */

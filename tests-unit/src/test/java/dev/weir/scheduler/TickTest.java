@@ -10,6 +10,7 @@ import dev.weir.core.Message;
 import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
 import dev.weir.core.PortSpec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,6 +89,32 @@ class TickTest {
         assertThat(ticker.ticks()).as("after step %d", step).isEqualTo(step);
       }
       assertThat(ticker.tickTimes.get(99)).isEqualTo(1_000 * MS);
+    } finally {
+      running.stop(STOP);
+    }
+  }
+
+  /** Ticks never queue up: one jump over ten intervals gives one tick and counts nine missed. */
+  @Test
+  void onTick_virtualClockJumpingTenIntervals_ticksOnce_andCountsTheMissedOnes() throws Exception {
+    VirtualClock clock = VirtualClock.start();
+    Ticker ticker = new Ticker(Duration.ofMillis(100));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    RunningGraph running =
+        Scheduler.builder()
+            .clock(clock)
+            .meterRegistry(registry)
+            .build()
+            .start(tickerGraph("tick-jump", ticker));
+    try {
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(running.awaitQuiescence(WAIT)).isTrue();
+      assertThat(ticker.ticks()).isEqualTo(1);
+      assertThat(registry.get("weir.node.ticks.missed").tag("node", "ticker").functionCounter())
+          .satisfies(c -> assertThat(c.count()).isEqualTo(9.0));
+      clock.advance(Duration.ofMillis(100));
+      assertThat(running.awaitQuiescence(WAIT)).isTrue();
+      assertThat(ticker.tickTimes).containsExactly(1_000 * MS, 1_100 * MS);
     } finally {
       running.stop(STOP);
     }
