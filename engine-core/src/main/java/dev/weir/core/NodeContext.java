@@ -10,7 +10,12 @@ import org.slf4j.Logger;
  * OverflowPolicy#BLOCK} edge is parked in the node's outbox and the node is marked blocked: it gets
  * no input and no tick until the outbox has flushed. Lossy edges apply their policy and count. A
  * full {@link OverflowPolicy#FAIL} edge throws {@link EdgeOverflowException} from {@code emit},
- * which the node's error policy handles like any exception from its hook.
+ * which the node's error policy handles like any exception from its hook. An edge that refuses the
+ * message for its payload (the consumer port's type or {@link PayloadValidator}) or whose COALESCE
+ * merge throws does not fail the producer: the message goes to dead letters with the cause ({@code
+ * REJECTED}, {@code MERGE_FAILED}) and the edge counts it; {@code emit} returns normally and the
+ * output's other edges still get the message. An output with no edge discards what is emitted to it
+ * and counts it as unrouted.
  *
  * <p>Thread-safety: only valid inside the node's own hooks, on the thread running them.
  */
@@ -62,8 +67,10 @@ public interface NodeContext {
 
   /**
    * Returns how many DATA messages can be emitted to an output now without any of its edges
-   * overflowing: the smallest remaining capacity over the output's edges, less what is parked in
-   * the outbox. Sources should emit within it.
+   * overflowing: the smallest remaining capacity over the output's open edges (0 while anything is
+   * parked in the outbox for it; edges whose consumer stopped are left out, and an output whose
+   * every edge is closed has none). Sources should emit within it. Lossy edges count too: a slow
+   * consumer behind a DROP or LATEST edge still paces a source that respects demand.
    *
    * <p>Inside {@link SourceNode#pull}, it is also at most what is left of the scheduler's batch
    * limit for this pull (the same bound an activation has on the messages it processes), so one

@@ -26,7 +26,7 @@ public interface RunningGraph {
    * Returns a named ingress.
    *
    * @param name the ingress name declared in the graph
-   * @param type the payload type expected by its target port (or a supertype of it)
+   * @param type the payload type to offer: its target port's type, or a subtype of it
    * @param <T> the payload type
    * @return the ingress
    * @throws IllegalArgumentException if there is no such ingress, or its port takes another type;
@@ -37,7 +37,9 @@ public interface RunningGraph {
   /**
    * Waits until every node has finished on its own (all sources exhausted, all edges drained) or
    * the graph stopped. Once it returns {@code true} after completion, the last activation has ended
-   * too, so a {@link #snapshot()} taken then is final.
+   * too, so a {@link #snapshot()} taken then is final. A graph with an ingress never finishes on
+   * its own (an application thread may still offer): wait for {@link #awaitQuiescence} and {@link
+   * #stop} it instead.
    *
    * @param timeout the longest wait
    * @return whether the graph completed in time
@@ -47,8 +49,9 @@ public interface RunningGraph {
 
   /**
    * Waits until nothing is ready or running: no queued activation, no node running, no tick due.
-   * Blocked nodes and queued messages for blocked consumers cannot exist then; parked ingress puts
-   * may. Useful in tests driving a {@link VirtualClock}.
+   * Blocked nodes and queued messages for blocked consumers cannot exist then, except in a loop of
+   * full BLOCK edges that deadlocked (its members stay blocked, and idle); parked ingress puts may.
+   * Useful in tests driving a {@link VirtualClock}.
    *
    * @param timeout the longest wait
    * @return whether the graph went quiet in time
@@ -75,7 +78,10 @@ public interface RunningGraph {
   ShutdownReport stop(Duration timeout);
 
   /**
-   * Returns whether the graph is still running (not yet fully stopped).
+   * Returns whether the graph is still running (not yet fully stopped): before {@link #stop} has
+   * returned, and after a stop that timed out while a worker is still inside a node's hook (see
+   * {@link ShutdownReport#stopFailures()}). Once it returns {@code false}, every node's {@code
+   * onStop} has run and the graph may be started again.
    *
    * @return whether workers are still active for this graph
    */

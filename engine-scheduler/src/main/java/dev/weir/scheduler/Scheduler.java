@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * ShutdownReport report = running.stop(Duration.ofSeconds(5));
  * }</pre>
  *
- * <p>Thread-safety: immutable; {@link #start} may be called from any thread, any number of times.
+ * <p>Thread-safety: immutable; {@link #start} may be called from any thread, any number of times (a
+ * {@link Graph} runs again once its previous run has stopped).
  */
 public final class Scheduler {
 
@@ -55,6 +56,9 @@ public final class Scheduler {
    * @throws GraphStartException if a node's {@code onStart} throws; it and the nodes already
    *     started are stopped and no thread is left running
    * @throws IllegalArgumentException if a node named in the configuration is not in the graph
+   * @throws IllegalStateException if one of the graph's node instances is still running in a graph
+   *     (this one started before and not yet stopped, or another graph built from the same node
+   *     objects): a node instance holds its own state and runs in one graph at a time
    */
   public RunningGraph start(Graph graph) {
     return GraphRuntime.start(graph, config);

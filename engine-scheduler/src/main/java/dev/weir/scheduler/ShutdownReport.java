@@ -13,7 +13,8 @@ import java.util.Locale;
  *
  * @param graph the graph name
  * @param timedOut whether draining did not finish within the timeout
- * @param elapsed how long the shutdown took on the graph clock
+ * @param elapsed how long the shutdown took on the graph clock; wall-clock time when the graph runs
+ *     on a {@link VirtualClock}, which does not move by itself
  * @param edges per edge, ingress edges first
  * @param nodes each node's final state, in topological order
  * @param deadLetters how many dead letters the graph produced in its whole run
@@ -49,8 +50,10 @@ public record ShutdownReport(
    *
    * @param name the node name
    * @param state its final state
+   * @param unrouted messages it emitted to an output port that has no edge: discarded, and counted
+   *     only here and in {@link GraphSnapshot.NodeView#unrouted()} (the first one is logged)
    */
-  public record NodeOutcome(String name, NodeState state) {}
+  public record NodeOutcome(String name, NodeState state, long unrouted) {}
 
   /**
    * Returns the total number of messages left undelivered on all edges.
@@ -82,7 +85,11 @@ public record ShutdownReport(
               e.undelivered()));
     }
     for (NodeOutcome n : nodes) {
-      sb.append("  node ").append(n.name()).append(": ").append(n.state()).append('\n');
+      sb.append("  node ").append(n.name()).append(": ").append(n.state());
+      if (n.unrouted() > 0) {
+        sb.append(", unrouted=").append(n.unrouted());
+      }
+      sb.append('\n');
     }
     for (String failure : stopFailures) {
       sb.append("  onStop failed: ").append(failure).append('\n');

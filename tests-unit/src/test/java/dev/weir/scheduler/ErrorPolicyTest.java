@@ -257,7 +257,7 @@ class ErrorPolicyTest {
       ShutdownReport report = running.stop(LONG);
       assertThat(report.timedOut()).isFalse();
       assertThat(report.nodes())
-          .contains(new ShutdownReport.NodeOutcome("probe", NodeState.FAILED));
+          .contains(new ShutdownReport.NodeOutcome("probe", NodeState.FAILED, 0));
     }
     assertThat(log.hooksOf("probe")).as("onStop exactly once").containsExactly("onStart", "onStop");
   }
@@ -494,7 +494,8 @@ class ErrorPolicyTest {
     }
     assertThat(sink.received()).isEqualTo(upTo(40));
     assertThat(log.hooksOf("probe")).containsExactly("onStart", "onFinish", "onStop");
-    assertThat(report.nodes()).contains(new ShutdownReport.NodeOutcome("probe", NodeState.FAILED));
+    assertThat(report.nodes())
+        .contains(new ShutdownReport.NodeOutcome("probe", NodeState.FAILED, 0));
     assertThat(report.stopFailures()).isEmpty();
   }
 

@@ -100,7 +100,7 @@ class SchedulerConfigTest {
             true,
             Duration.ofMillis(1500),
             List.of(new ShutdownReport.EdgeOutcome("a.out->b.in", 10, 2, 3)),
-            List.of(new ShutdownReport.NodeOutcome("a", NodeState.STOPPED)),
+            List.of(new ShutdownReport.NodeOutcome("a", NodeState.STOPPED, 0)),
             3,
             List.of("b: onStop threw boom"));
 

@@ -228,7 +228,15 @@ public final class GraphRuntime implements RunningGraph {
   /** Builds, starts every node, then the workers. */
   public static RunningGraph start(Graph graph, RuntimeConfig config) {
     GraphRuntime runtime = new GraphRuntime(graph, config);
-    runtime.startNodes();
+    NodeClaims.claimAll(runtime, runtime.cells);
+    try {
+      runtime.startNodes();
+    } catch (RuntimeException | Error e) {
+      for (NodeCell cell : runtime.cells) {
+        NodeClaims.release(runtime, cell.node);
+      }
+      throw e;
+    }
     for (NodeCell cell : runtime.cells) {
       cell.afterStart();
     }
@@ -570,11 +578,33 @@ public final class GraphRuntime implements RunningGraph {
 
   @Override
   public boolean isRunning() {
-    return !report.isDone();
+    if (!report.isDone()) {
+      return true;
+    }
+    // A worker that outlived a timed-out stop is still inside a node's hook: not stopped yet.
+    for (Thread worker : workers) {
+      if (worker.isAlive()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
   public ShutdownReport stop(Duration timeout) {
+    if (workers.contains(Thread.currentThread())) {
+      // Waiting here for the drain would wait for this very activation: the stop would time out
+      // and dead-letter whatever was still in flight. Fail before anything changes.
+      throw new IllegalStateException(
+          "stop() was called on "
+              + Thread.currentThread().getName()
+              + ", a worker of graph '"
+              + name
+              + "', from inside a node's hook or a callback the graph ran (e.g. a"
+              + " CompletableFuture stage completed by a sink); it would wait for its own"
+              + " activation. Call stop() from another thread (e.g. with thenRunAsync), or let the"
+              + " node fail with ErrorPolicy.STOP_GRAPH");
+    }
     if (!stopStarted.compareAndSet(false, true)) {
       return awaitReport();
     }
@@ -585,6 +615,10 @@ public final class GraphRuntime implements RunningGraph {
     } catch (RuntimeException | Error e) {
       report.completeExceptionally(e);
       throw e;
+    } finally {
+      // The graph stopped: awaitCompletion returns now, even if the drain timed out and some
+      // node never finished (its waiters would otherwise sleep out their whole timeout).
+      completed.countDown();
     }
   }
 
@@ -692,7 +726,9 @@ public final class GraphRuntime implements RunningGraph {
     }
     List<ShutdownReport.NodeOutcome> nodeOutcomes = new ArrayList<>(cells.length);
     for (NodeCell cell : cells) {
-      nodeOutcomes.add(new ShutdownReport.NodeOutcome(cell.name, cell.viewState()));
+      nodeOutcomes.add(
+          new ShutdownReport.NodeOutcome(
+              cell.name, cell.viewState(), cell.counter(NodeCounters.UNROUTED)));
     }
     Duration elapsed =
         Duration.ofNanos(

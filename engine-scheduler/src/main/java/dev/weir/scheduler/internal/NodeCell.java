@@ -172,6 +172,9 @@ final class NodeCell implements NodeContext, InputGate {
     final PortSpec<?> spec;
     EdgeLink[] links = new EdgeLink[0];
 
+    /** Whether the first emit to this output without an edge was logged. */
+    boolean unroutedLogged;
+
     OutputPort(PortSpec<?> spec) {
       this.spec = spec;
     }
@@ -330,6 +333,11 @@ final class NodeCell implements NodeContext, InputGate {
     if (source && !blocked && !sourceDone && !isTerminated()) {
       if (runtime.isStopping()) {
         sourceDone = true;
+      } else if (everyConsumerStopped()) {
+        // Whatever it emitted now would only become dead letters: the source is done, as a
+        // cancelled subscription ends a publisher, and the graph can still complete.
+        log.info("node {}: every consumer of its outputs has stopped; the source is done", name);
+        sourceDone = true;
       } else if (hasDemand()) {
         again |= pull();
       }
@@ -346,7 +354,12 @@ final class NodeCell implements NodeContext, InputGate {
     // accepted by that last flush must not sit in an edge whose consumer nobody woke.
     again |= waitForRoom();
     signalTouchedConsumers();
-    wakeWaitingProducers();
+    if (processed > 0) {
+      // Only a poll makes room. Waking the producers of an activation that took nothing (e.g. a
+      // blocked node, which takes no input) kept a loop of full BLOCK edges busy forever: each
+      // blocked member woke the other, which found no room and woke it back.
+      wakeWaitingProducers();
+    }
     runtime.events.record(clock.nanoTime(), EventLog.Type.ACTIVATE, index, processed);
     return again && !isTerminated();
   }
@@ -445,6 +458,20 @@ final class NodeCell implements NodeContext, InputGate {
       return !pulledNothing && hasDemand();
     }
     return false;
+  }
+
+  /** Whether this node has edges and every one of them was closed by its consumer stopping. */
+  private boolean everyConsumerStopped() {
+    boolean any = false;
+    for (OutputPort out : outputs) {
+      for (EdgeLink link : out.links) {
+        if (!link.edge.isClosed()) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
   }
 
   /** The consumer half of the protocol: fence, then wake producers that wait for room. */
@@ -769,11 +796,12 @@ final class NodeCell implements NodeContext, InputGate {
     markStopped();
   }
 
-  /** Shutdown, after the workers stopped: marks the final state. */
+  /** Shutdown, after the node's last hook: marks the final state; the node may start again. */
   void markStopped() {
     if (lifecycle == null || lifecycle == NodeState.FINISHED) {
       lifecycle = NodeState.STOPPED;
     }
+    NodeClaims.release(runtime, node);
   }
 
   // ------------------------------------------------------------------ emitting
@@ -844,6 +872,15 @@ final class NodeCell implements NodeContext, InputGate {
     EdgeLink[] links = out.links;
     if (links.length == 0) {
       counters.increment(NodeCounters.UNROUTED);
+      if (!out.unroutedLogged) {
+        out.unroutedLogged = true;
+        log.warn(
+            "node {} emitted to output '{}', which has no edge: the message is discarded and"
+                + " counted as unrouted (snapshot and shutdown report; only this first one is"
+                + " logged). Connect the port, or stop emitting to it",
+            name,
+            out.spec.name());
+      }
       return;
     }
     RuntimeException failure = null;
@@ -895,23 +932,42 @@ final class NodeCell implements NodeContext, InputGate {
       }
       case FAILED -> {
         Throwable cause = result.cause();
-        boolean mergeFailed = cause != null && cause.getCause() != null;
+        if (cause != null && cause.getCause() != null) {
+          // A throwing COALESCE merge: the incoming message goes to dead letters with the cause and
+          // the edge counts it as failed. It is that edge's problem, not the producer's: the
+          // producer goes on, and the output's other edges keep the message they got.
+          runtime.deadLetter(
+              new DeadLetter(
+                  message, link.consumer.name, link.id, DeadLetter.Reason.MERGE_FAILED, cause));
+          return null;
+        }
         runtime.deadLetter(
             new DeadLetter(
-                message,
-                link.consumer.name,
-                link.id,
-                mergeFailed ? DeadLetter.Reason.MERGE_FAILED : DeadLetter.Reason.OVERFLOW,
-                cause));
+                message, link.consumer.name, link.id, DeadLetter.Reason.OVERFLOW, cause));
+        // A full FAIL edge: failing the producer is what that policy is for.
         return cause instanceof RuntimeException r
             ? r
             : new EdgeOverflowException(link.id, String.valueOf(result.reason()), cause);
       }
       case REJECTED -> {
+        // The consumer's port refused the payload (its type, or its validator): dead-lettered
+        // with the reason and counted on the edge; like a merge failure, not the producer's error.
         runtime.deadLetter(
-            new DeadLetter(message, link.consumer.name, link.id, DeadLetter.Reason.REJECTED, null));
-        return new IllegalArgumentException(
-            "node " + name + " emitted a message its consumer rejects: " + result.reason());
+            new DeadLetter(
+                message,
+                link.consumer.name,
+                link.id,
+                DeadLetter.Reason.REJECTED,
+                new IllegalArgumentException(
+                    "node "
+                        + name
+                        + " emitted a message that port "
+                        + link.consumerPort.name()
+                        + " of "
+                        + link.consumer.name
+                        + " rejects: "
+                        + result.reason())));
+        return null;
       }
       case CLOSED -> {
         // The consumer stopped by its error policy and closed the edge: dead-lettered, and
@@ -977,13 +1033,19 @@ final class NodeCell implements NodeContext, InputGate {
       return Integer.MAX_VALUE;
     }
     int demand = Integer.MAX_VALUE;
+    boolean open = false;
     for (EdgeLink link : out.links) {
       if (!link.parked.isEmpty()) {
         return 0;
       }
+      if (link.edge.isClosed()) {
+        continue; // its consumer stopped: it takes nothing, and must not hold the others back
+      }
+      open = true;
       demand = Math.min(demand, link.edge.remainingCapacity());
     }
-    return demand;
+    // Every consumer stopped: no demand, so a source is not pulled to make dead letters.
+    return open ? demand : 0;
   }
 
   @Override

@@ -1,0 +1,120 @@
+package dev.weir.scheduler;
+
+import static dev.weir.scheduler.SchedulerFixtures.LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weir.core.EdgeSpec;
+import dev.weir.core.Graph;
+import dev.weir.core.Message;
+import dev.weir.core.Node;
+import dev.weir.core.NodeContext;
+import dev.weir.core.Nodes;
+import dev.weir.core.PortSpec;
+import dev.weir.scheduler.SchedulerFixtures.CollectingSink;
+import dev.weir.scheduler.SchedulerFixtures.DeadLetterLog;
+import dev.weir.scheduler.SchedulerFixtures.Probe;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A graph that can make no more progress leaves its workers idle instead of running activations
+ * that achieve nothing. {@link RunningGraph#awaitQuiescence} is what shows it: it returns only when
+ * nothing is queued or running, so a graph that spins never gets there.
+ */
+class IdleWhenStuckTest {
+
+  /**
+   * Emits every payload it gets twice into its own feedback loop: the loop's BLOCK edge fills, the
+   * node blocks on it, and, blocked, it takes no input, so nothing will ever make room. A loop of
+   * full BLOCK edges deadlocks (architecture.md says so); it must not also burn a core.
+   */
+  private static final class Doubler implements Node {
+    final PortSpec<Long> in = PortSpec.of("in", Long.class);
+    final PortSpec<Long> again = PortSpec.of("again", Long.class);
+    final PortSpec<Long> loop = PortSpec.of("loop", Long.class);
+
+    @Override
+    public List<PortSpec<?>> inputs() {
+      return List.of(in, again);
+    }
+
+    @Override
+    public List<PortSpec<?>> outputs() {
+      return List.of(loop);
+    }
+
+    @Override
+    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
+      long x = (Long) message.payload();
+      ctx.emit(loop, x);
+      ctx.emit(loop, x);
+    }
+  }
+
+  @ParameterizedTest(name = "workers={0}")
+  @ValueSource(ints = {1, 2})
+  void aDeadlockedLoopParks(int workers) throws Exception {
+    Graph graph =
+        Graph.builder("deadlock-" + workers)
+            .add("numbers", Nodes.range(0, 10))
+            .add("doubler", new Doubler())
+            .connect("numbers.out", "doubler.in", EdgeSpec.blocking(4))
+            .connect("doubler.loop", "doubler.again", EdgeSpec.blocking(2).asFeedback())
+            .build();
+    RunningGraph running = Scheduler.builder().workers(workers).build().start(graph);
+    try {
+      assertThat(running.awaitQuiescence(LONG))
+          .as("quiet once deadlocked: %s", running.snapshot().render())
+          .isTrue();
+      GraphSnapshot.NodeView doubler = SchedulerFixtures.node(running, "doubler");
+      assertThat(doubler.blockedOn()).isEqualTo("doubler.loop->doubler.again");
+      long activations = doubler.activations();
+      assertThat(running.awaitQuiescence(LONG)).isTrue();
+      assertThat(SchedulerFixtures.node(running, "doubler").activations()).isEqualTo(activations);
+    } finally {
+      ShutdownReport report = running.stop(Duration.ofMillis(200));
+      assertThat(report.timedOut()).as("a deadlocked loop cannot drain").isTrue();
+    }
+  }
+
+  /**
+   * An endless source whose only consumer stopped by STOP_NODE is done: it is not pulled to emit
+   * into the closed edge, where every message would only become a dead letter.
+   */
+  @ParameterizedTest(name = "workers={0}")
+  @ValueSource(ints = {1, 2})
+  void aSourceWhoseConsumersAllStoppedIsDone(int workers) throws Exception {
+    DeadLetterLog deadLetters = new DeadLetterLog();
+    Probe probe = new Probe().failingOnMessage(x -> x == 3);
+    Graph graph =
+        Graph.builder("orphaned-source-" + workers)
+            .add("numbers", Nodes.range(0, Long.MAX_VALUE))
+            .add("probe", probe)
+            .add("sink", new CollectingSink())
+            .connect("numbers.out", "probe.in", EdgeSpec.blocking(64))
+            .connect("probe.out", "sink.in")
+            .build();
+    RunningGraph running =
+        SchedulerFixtures.scheduler(workers, deadLetters)
+            .errorPolicy("probe", ErrorPolicy.STOP_NODE)
+            .build()
+            .start(graph);
+    try {
+      assertThat(running.awaitQuiescence(LONG))
+          .as("quiet once the source has no demand: %s", running.snapshot().render())
+          .isTrue();
+      assertThat(SchedulerFixtures.node(running, "probe").state()).isEqualTo(NodeState.FAILED);
+      assertThat(SchedulerFixtures.node(running, "numbers").state()).isEqualTo(NodeState.FINISHED);
+      long deadLettered = deadLetters.all().size();
+      // At most what the edge held when the probe stopped, what the source emitted within the
+      // demand it saw then, and the failed message itself.
+      assertThat(deadLettered).isBetween(1L, 1L + 64 + 64);
+      assertThat(running.awaitQuiescence(LONG)).isTrue();
+      assertThat(deadLetters.all()).hasSize((int) deadLettered);
+    } finally {
+      running.stop(LONG);
+    }
+  }
+}
