@@ -173,11 +173,11 @@ final class Assembly {
     return "cannot connect "
         + connection.output()
         + " ("
-        + out.type().getName()
+        + out.type().getTypeName()
         + ") to "
         + connection.input()
         + " ("
-        + in.type().getName()
+        + in.type().getTypeName()
         + "): "
         + connection.input()
         + " accepts only "

@@ -18,7 +18,9 @@ package dev.weir.core;
  * @param accepted offers enqueued (including those that evicted another message)
  * @param evicted queued messages evicted by LATEST to make room
  * @param coalesced offers merged into a queued message by COALESCE
- * @param blocked offers refused because the edge (or its CONTROL lane) was full
+ * @param blocked offers refused because the edge (or its CONTROL lane) was full; every attempt
+ *     counts, so a message that is retried (parked in a node's outbox, or in a waiting {@code put})
+ *     counts once per refusal, and {@link #offered()} counts attempts, not messages
  * @param dropped offers discarded by DROP
  * @param failed offers that failed: FAIL overflow or a throwing merge
  * @param rejected offers refused for their payload's type or by the port's validator

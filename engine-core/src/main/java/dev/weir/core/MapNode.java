@@ -30,7 +30,17 @@ final class MapNode<I, O> implements Node {
   @Override
   public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
     Message<I> typed = in.cast(message);
-    ctx.emit(out, typed.withPayload(fn.apply(typed.payload())));
+    O mapped = fn.apply(typed.payload());
+    if (mapped == null) {
+      throw new NullPointerException(
+          "the map function of node "
+              + ctx.nodeName()
+              + " returned null for "
+              + typed.payload()
+              + ": a payload cannot be null; filter such inputs out first (Nodes.filter), or map"
+              + " to a value that stands for nothing");
+    }
+    ctx.emit(out, typed.withPayload(mapped));
   }
 
   @Override

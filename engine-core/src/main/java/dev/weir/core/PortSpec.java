@@ -134,9 +134,9 @@ public final class PortSpec<T> {
   public @Nullable String check(Object payload) {
     if (!type.isInstance(payload)) {
       return "payload of type "
-          + payload.getClass().getName()
+          + payload.getClass().getTypeName()
           + " is not a "
-          + type.getName()
+          + type.getTypeName()
           + " (port '"
           + name
           + "')";
@@ -170,9 +170,9 @@ public final class PortSpec<T> {
           "port '"
               + name
               + "' takes "
-              + type.getName()
+              + type.getTypeName()
               + " but the message carries a "
-              + message.payload().getClass().getName());
+              + message.payload().getClass().getTypeName());
     }
     return (Message<T>) message;
   }

@@ -263,9 +263,15 @@ public final class Scheduler {
      *
      * @param timeout the timeout; default 10 s
      * @return this builder
+     * @throws IllegalArgumentException if the timeout is negative
      */
     public Builder stopGraphTimeout(Duration timeout) {
-      this.stopGraphTimeout = Objects.requireNonNull(timeout, "timeout");
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(
+            "stopGraphTimeout must be zero or positive, was " + timeout + "; the default is 10 s");
+      }
+      this.stopGraphTimeout = timeout;
       return this;
     }
 

@@ -73,7 +73,9 @@ class NodesTest {
     RecordingNodeContext ctx = new RecordingNodeContext("m", node, 1);
 
     assertThatThrownBy(() -> node.onMessage(ctx, in(node), INPUT))
-        .isInstanceOf(NullPointerException.class);
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("the map function of node m returned null for " + INPUT.payload())
+        .hasMessageContaining("filter such inputs out first");
     assertThat(ctx.emits()).isEmpty();
   }
 

@@ -41,6 +41,13 @@ class SchedulerConfigTest {
   }
 
   @Test
+  void stopGraphTimeout_negative_isRejected() {
+    assertThatThrownBy(() -> Scheduler.builder().stopGraphTimeout(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("stopGraphTimeout must be zero or positive, was PT-0.001S");
+  }
+
+  @Test
   void pickPerturbation_outsideZeroToOne_isRejected() {
     assertThatThrownBy(() -> Scheduler.builder().pickPerturbation(1.5))
         .hasMessage("pick perturbation must be in [0, 1], was 1.5");
