@@ -129,8 +129,8 @@ final class CycleFinder {
       text.append(" -> ... ").append(cycle.size() - 1 - shown).append(" more ...");
     }
     text.append(" -> ").append(graph.name(start));
-    text.append(" has no feedback edge: mark one of its edges as feedback, e.g. declare ")
-        .append(cycle.get(cycle.size() - 1).id())
+    text.append(" has no feedback edge: mark one of its edges as feedback, e.g. ")
+        .append(suggestion(cycle))
         .append(" with EdgeSpec.defaults().asFeedback() or yourSpec.asFeedback()");
     if (component.size() > cycle.size()) {
       List<String> names = new ArrayList<>();
@@ -140,6 +140,44 @@ final class CycleFinder {
           .append(": every cycle there needs a feedback edge)");
     }
     return text.toString();
+  }
+
+  /**
+   * Which edge to suggest marking, named as the graph's builder declared it. Flattened ids name
+   * nodes inside subgraphs by qualified names, which no builder accepts. An edge between two of the
+   * graph's own nodes is preferred; else a connection that enters or leaves a subgraph, declared
+   * with the subgraph's exposed port (which the flattened id no longer shows). A cycle found here
+   * always has one or the other: a cycle inside a subgraph fails that subgraph's own build.
+   */
+  private static String suggestion(List<GraphEdge> cycle) {
+    GraphEdge crossing = null;
+    for (int i = cycle.size() - 1; i >= 0; i--) {
+      GraphEdge edge = cycle.get(i);
+      if (edge.producer().indexOf('/') < 0 && edge.consumer().indexOf('/') < 0) {
+        return "declare " + edge.id();
+      }
+      if (crossing == null && !topOf(edge.producer()).equals(topOf(edge.consumer()))) {
+        crossing = edge;
+      }
+    }
+    if (crossing != null) {
+      return "declare the connection "
+          + endpoint(crossing.producer(), crossing.output().name(), "exposed output")
+          + "->"
+          + endpoint(crossing.consumer(), crossing.input().name(), "exposed input");
+    }
+    return "declare " + cycle.get(cycle.size() - 1).id();
+  }
+
+  /** How the graph's own builder names one end of a connection: a node's port, or a subgraph's. */
+  private static String endpoint(String node, String port, String exposed) {
+    return node.indexOf('/') < 0 ? node + "." + port : topOf(node) + ".<its " + exposed + ">";
+  }
+
+  /** The element of the graph's own level a qualified node name belongs to. */
+  private static String topOf(String node) {
+    int slash = node.indexOf('/');
+    return slash < 0 ? node : node.substring(0, slash);
   }
 
   /** Breadth-first from {@code start} within the component: the fewest edges back to it. */

@@ -439,8 +439,8 @@ class SubgraphTest {
     assertThat(problemsOf(build))
         .containsExactly(
             "cycle a -> s/x -> s/y -> a has no feedback edge: mark one of its edges as feedback,"
-                + " e.g. declare s/y.out->a.in with EdgeSpec.defaults().asFeedback() or"
-                + " yourSpec.asFeedback()");
+                + " e.g. declare the connection s.<its exposed output>->a.in with"
+                + " EdgeSpec.defaults().asFeedback() or yourSpec.asFeedback()");
   }
 
   @Test
@@ -459,7 +459,8 @@ class SubgraphTest {
         .asString()
         .startsWith(
             "cycle a -> top/mid/p -> top/mid/inner/x -> top/mid/inner/y -> top/q -> a has no"
-                + " feedback edge");
+                + " feedback edge")
+        .contains("e.g. declare the connection top.<its exposed output>->a.in with");
   }
 
   @Test
