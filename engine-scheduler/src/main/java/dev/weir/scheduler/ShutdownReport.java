@@ -37,13 +37,15 @@ public record ShutdownReport(
    *
    * @param id the edge id
    * @param delivered messages handed to the consumer over the whole run
-   * @param discarded messages removed by policy: dropped, evicted or coalesced
+   * @param droppedByPolicy messages the edge's overflow policy took out: dropped, evicted or
+   *     coalesced (not {@link dev.weir.core.EdgeStats#discarded()}, which counts queued messages
+   *     removed at shutdown or when the consumer stopped: those are in {@code undelivered})
    * @param undelivered messages left undelivered and dead-lettered: still queued or parked when the
    *     run ended, or discarded because their consumer (or producer) stopped by its error policy,
    *     including those emitted to the edge after its consumer stopped; for a consumer stuck in a
    *     hook after a timeout, what its edge still holds
    */
-  public record EdgeOutcome(String id, long delivered, long discarded, long undelivered) {}
+  public record EdgeOutcome(String id, long delivered, long droppedByPolicy, long undelivered) {}
 
   /**
    * One node's final state.
@@ -78,10 +80,10 @@ public record ShutdownReport(
       sb.append(
           String.format(
               Locale.ROOT,
-              "  %-40s delivered=%d discarded=%d undelivered=%d%n",
+              "  %-40s delivered=%d droppedByPolicy=%d undelivered=%d%n",
               e.id(),
               e.delivered(),
-              e.discarded(),
+              e.droppedByPolicy(),
               e.undelivered()));
     }
     for (NodeOutcome n : nodes) {

@@ -107,9 +107,9 @@ final class Ledger {
       assertThat(outcome.delivered())
           .as("edge %s: the report's delivered count\n%s", outcome.id(), context)
           .isEqualTo(s.delivered());
-      assertThat(outcome.discarded())
+      assertThat(outcome.droppedByPolicy())
           .as(
-              "edge %s: the report's discarded = dropped + evicted + coalesced\n%s",
+              "edge %s: the report's droppedByPolicy = dropped + evicted + coalesced\n%s",
               outcome.id(), context)
           .isEqualTo(s.dropped() + s.evicted() + s.coalesced());
       if (allClaimed) {

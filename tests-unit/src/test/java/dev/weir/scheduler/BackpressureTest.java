@@ -372,7 +372,7 @@ class BackpressureTest {
     assertThat(report.undelivered()).as(context).isZero();
     assertThat(deadLetters.all()).isEmpty();
     ShutdownReport.EdgeOutcome outcome = report.edges().get(0);
-    assertThat(outcome.discarded())
+    assertThat(outcome.droppedByPolicy())
         .as(context)
         .isEqualTo(stats.dropped() + stats.evicted() + stats.coalesced());
 

@@ -115,7 +115,7 @@ class SchedulerConfigTest {
     assertThat(report.render())
         .contains("shutdown of 'g': TIMED OUT in 1500 ms, dead letters: 3")
         .contains("a.out->b.in")
-        .contains("delivered=10 discarded=2 undelivered=3")
+        .contains("delivered=10 droppedByPolicy=2 undelivered=3")
         .contains("node a: STOPPED")
         .contains("onStop failed: b: onStop threw boom");
   }

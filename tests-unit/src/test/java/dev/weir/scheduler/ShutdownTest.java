@@ -313,13 +313,13 @@ class ShutdownTest {
     ShutdownReport.EdgeOutcome toSide = edges.get("source.out->side.in");
 
     assertThat(report.timedOut()).as(context).isTrue();
-    assertThat(toRelay.delivered() + toRelay.undelivered() + toRelay.discarded())
+    assertThat(toRelay.delivered() + toRelay.undelivered() + toRelay.droppedByPolicy())
         .as("every value the source emitted to relay; %s", context)
         .isEqualTo(n);
-    assertThat(toSink.delivered() + toSink.undelivered() + toSink.discarded())
+    assertThat(toSink.delivered() + toSink.undelivered() + toSink.droppedByPolicy())
         .as("every value relay forwarded; %s", context)
         .isEqualTo(toRelay.delivered());
-    assertThat(toSide.delivered() + toSide.undelivered() + toSide.discarded())
+    assertThat(toSide.delivered() + toSide.undelivered() + toSide.droppedByPolicy())
         .as(context)
         .isEqualTo(n);
     assertThat(toSink.delivered()).as("only message 0 reached the stuck sink").isEqualTo(1);
@@ -559,7 +559,7 @@ class ShutdownTest {
     for (ShutdownReport.EdgeOutcome outcome : report.edges()) {
       EdgeStats stats = Objects.requireNonNull(running.snapshot().edge(outcome.id()));
       assertThat(outcome.delivered()).as(outcome.id()).isEqualTo(stats.delivered());
-      assertThat(outcome.discarded())
+      assertThat(outcome.droppedByPolicy())
           .as(outcome.id())
           .isEqualTo(stats.dropped() + stats.evicted() + stats.coalesced());
       assertThat(outcome.undelivered()).as(outcome.id()).isZero();
@@ -569,11 +569,11 @@ class ShutdownTest {
             .collect(Collectors.toMap(ShutdownReport.EdgeOutcome::id, Function.identity()));
     assertThat(byId.get("ingress:extra->tail.in").delivered()).isEqualTo(3);
     assertThat(byId.get("source.out->a.in").delivered()).isEqualTo(n);
-    assertThat(byId.get("source.out->a.in").discarded()).isZero();
+    assertThat(byId.get("source.out->a.in").droppedByPolicy()).isZero();
     for (String lossy : List.of("source.out->b.in", "source.out->c.in")) {
       ShutdownReport.EdgeOutcome o = byId.get(lossy);
-      assertThat(o.delivered() + o.discarded()).as(lossy).isEqualTo(n);
-      assertThat(o.discarded()).as(lossy).isPositive();
+      assertThat(o.delivered() + o.droppedByPolicy()).as(lossy).isEqualTo(n);
+      assertThat(o.droppedByPolicy()).as(lossy).isPositive();
     }
     assertThat(report.nodes())
         .extracting(ShutdownReport.NodeOutcome::name)
