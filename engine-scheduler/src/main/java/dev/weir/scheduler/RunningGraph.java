@@ -10,8 +10,9 @@ import java.time.Duration;
  * onFinish} cascades downstream) and {@link #awaitCompletion} returns; {@link #stop} still runs
  * {@code onStop} and returns the report.
  *
- * <p>Thread-safety: every method is safe from any application thread; do not call {@link #stop}
- * from inside a node's hook (use {@link ErrorPolicy#STOP_GRAPH} or a flag instead).
+ * <p>Thread-safety: every method is safe from any application thread. {@link #stop} cannot wait on
+ * the graph's own threads: from inside a node's hook or a callback the graph runs it throws (see
+ * there); use {@link ErrorPolicy#STOP_GRAPH}, or stop from another thread.
  */
 public interface RunningGraph {
 
@@ -39,7 +40,8 @@ public interface RunningGraph {
    * the graph stopped. Once it returns {@code true} after completion, the last activation has ended
    * too, so a {@link #snapshot()} taken then is final. A graph with an ingress never finishes on
    * its own (an application thread may still offer): wait for {@link #awaitQuiescence} and {@link
-   * #stop} it instead.
+   * #stop} it instead. After a stop it returns {@code true} at once; if that stop timed out with a
+   * node stuck in a hook, {@link #isRunning} says when the hook has returned.
    *
    * @param timeout the longest wait
    * @return whether the graph completed in time
@@ -72,8 +74,16 @@ public interface RunningGraph {
    * topological order, even if the timeout fired. Whatever is left undelivered goes to the
    * dead-letter handler. Idempotent: later calls wait for the first and return its report.
    *
+   * <p>It must not wait for itself. Called on one of the graph's workers (inside a hook, or in a
+   * callback the graph completes, such as a {@code thenRun} on a sink's future), it starts the stop
+   * on a thread of its own and throws {@link IllegalStateException}; call it from another thread
+   * for the report. Called again on the thread that is stopping the graph (from {@code onStop} or a
+   * dead-letter handler), it throws at once.
+   *
    * @param timeout how long draining may take
    * @return what happened
+   * @throws IllegalStateException if called on one of the graph's workers, or again on the thread
+   *     stopping it
    */
   ShutdownReport stop(Duration timeout);
 

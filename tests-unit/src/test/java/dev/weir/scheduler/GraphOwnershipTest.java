@@ -8,14 +8,22 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Graph;
+import dev.weir.core.Message;
+import dev.weir.core.Node;
+import dev.weir.core.NodeContext;
 import dev.weir.core.Nodes;
 import dev.weir.core.OfferStatus;
+import dev.weir.core.PortSpec;
 import dev.weir.scheduler.SchedulerFixtures.CollectingSink;
 import dev.weir.scheduler.SchedulerFixtures.Gate;
+import dev.weir.scheduler.SchedulerFixtures.HookLog;
 import dev.weir.scheduler.SchedulerFixtures.Probe;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -200,5 +208,184 @@ class GraphOwnershipTest {
       again.stop(LONG);
     }
     assertThat(sink.received()).containsExactly(1L, 3L);
+  }
+
+  private static Graph ingressIntoSink(String name, CollectingSink sink) {
+    return Graph.builder(name)
+        .add("sink", sink)
+        .ingress("in", "sink.in", EdgeSpec.blocking(16))
+        .build();
+  }
+
+  /**
+   * A start that fails after every onStart ran (here the thread factory throws; in production, no
+   * native thread left) returns no RunningGraph to stop: the start itself stops the nodes it
+   * started and frees them.
+   */
+  @Test
+  void aStartFailingToMakeWorkers_stopsItsNodes_andFreesThem() throws Exception {
+    HookLog hooks = new HookLog();
+    CollectingSink sink = new CollectingSink().recordingTo(hooks);
+    Graph graph = ingressIntoSink("no-threads", sink);
+    Scheduler failing =
+        Scheduler.builder()
+            .threadFactory(
+                r -> {
+                  throw new IllegalStateException("no more threads");
+                })
+            .build();
+
+    assertThatThrownBy(() -> failing.start(graph)).hasMessage("no more threads");
+
+    assertThat(hooks.hooksOf("sink")).containsExactly("onStart", "onStop");
+    RunningGraph again = Scheduler.builder().build().start(graph);
+    again.stop(LONG);
+  }
+
+  /** A start refused because a node is taken registers no meters (they would outlive it). */
+  @Test
+  void aRefusedStart_leavesNoMetersBehind() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Scheduler scheduler = Scheduler.builder().meterRegistry(registry).build();
+    CollectingSink shared = new CollectingSink();
+    RunningGraph a = scheduler.start(ingressIntoSink("meters-a", shared));
+    try {
+      assertThatThrownBy(() -> scheduler.start(ingressIntoSink("meters-b", shared)))
+          .isInstanceOf(IllegalStateException.class);
+      assertThat(registry.find("weir.node.messages").tag("graph", "meters-b").meters()).isEmpty();
+    } finally {
+      a.stop(LONG);
+    }
+    RunningGraph b = scheduler.start(ingressIntoSink("meters-b", shared));
+    try {
+      SchedulerFixtures.putAll(b, 1, 2, 3);
+      assertThat(b.awaitQuiescence(LONG)).isTrue();
+      assertThat(
+              registry
+                  .get("weir.node.messages")
+                  .tags("graph", "meters-b", "node", "sink")
+                  .functionCounter()
+                  .count())
+          .as("the live graph's counter, not a refused start's")
+          .isEqualTo(3.0);
+    } finally {
+      b.stop(LONG);
+    }
+  }
+
+  /** A node's onStop throwing an Error the runtime must not absorb still frees the other nodes. */
+  @Test
+  void aFatalErrorInOnStop_stillFreesTheNodes() throws Exception {
+    AtomicBoolean failed = new AtomicBoolean();
+    Node fatalOnce =
+        new Node() {
+          final PortSpec<Long> in = SchedulerFixtures.in();
+
+          @Override
+          public List<PortSpec<?>> inputs() {
+            return List.of(in);
+          }
+
+          @Override
+          public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {}
+
+          @Override
+          public void onStop(NodeContext ctx) {
+            if (failed.compareAndSet(false, true)) {
+              throw new InternalError("boom in onStop");
+            }
+          }
+        };
+    Graph graph =
+        Graph.builder("fatal-stop")
+            .add("first", new CollectingSink())
+            .add("fatal", fatalOnce)
+            .ingress("a", "first.in", EdgeSpec.blocking(4))
+            .ingress("b", "fatal.in", EdgeSpec.blocking(4))
+            .build();
+    RunningGraph running = Scheduler.builder().build().start(graph);
+
+    assertThatThrownBy(() -> running.stop(LONG)).isInstanceOf(InternalError.class);
+
+    assertThat(running.isRunning()).isFalse();
+    RunningGraph again = Scheduler.builder().build().start(graph);
+    assertThat(again.stop(LONG).timedOut()).isFalse();
+  }
+
+  private static final PortSpec<Long> IN = PortSpec.of("in", Long.class);
+  private static final PortSpec<Long> FB = PortSpec.of("fb", Long.class);
+  private static final PortSpec<Long> OUT = PortSpec.of("out", Long.class);
+
+  /** A loop member that records its finish and stop, and optionally waits at a gate to finish. */
+  private static Node loopMember(
+      String name, List<PortSpec<?>> inputs, PortSpec<Long> output, HookLog hooks, Gate gate) {
+    return new Node() {
+      @Override
+      public List<PortSpec<?>> inputs() {
+        return inputs;
+      }
+
+      @Override
+      public List<PortSpec<?>> outputs() {
+        return List.of(output);
+      }
+
+      @Override
+      public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
+        if (input.name().equals("in") && output == OUT) {
+          ctx.emit(OUT, (Long) message.payload());
+        }
+      }
+
+      @Override
+      public void onFinish(NodeContext ctx) {
+        hooks.record(name, "onFinish");
+        gate.pass();
+      }
+
+      @Override
+      public void onStop(NodeContext ctx) {
+        hooks.record(name, "onStop");
+      }
+    };
+  }
+
+  /**
+   * A loop finishes as a whole (every member claimed at once). If the stop times out while one
+   * member's onFinish is stuck, every member is stopped when that hook returns, not just the one
+   * whose activation it was; only then is the graph not running.
+   */
+  @Test
+  void aStopTimingOutWhileALoopFinishes_stopsEveryMemberWhenTheHookReturns() throws Exception {
+    Gate gate = new Gate();
+    Gate open = new Gate();
+    open.open();
+    HookLog hooks = new HookLog();
+    Graph graph =
+        Graph.builder("loop-stuck")
+            .add("head", loopMember("head", List.of(IN, FB), OUT, hooks, gate))
+            .add("tail", loopMember("tail", List.of(IN), FB, hooks, open))
+            .connect("head.out", "tail.in", EdgeSpec.blocking(4))
+            .connect("tail.fb", "head.fb", EdgeSpec.blocking(4).asFeedback())
+            .ingress("in", "head.in", EdgeSpec.blocking(4))
+            .build();
+    RunningGraph running = Scheduler.builder().build().start(graph);
+    try {
+      SchedulerFixtures.putAll(running, 1);
+      assertThat(running.awaitQuiescence(LONG)).isTrue();
+
+      ShutdownReport report = running.stop(Duration.ofMillis(200));
+
+      assertThat(report.timedOut()).isTrue();
+      gate.open();
+      await().atMost(LONG).until(() -> !running.isRunning());
+      assertThat(hooks.hooksOf("head")).containsExactly("onFinish", "onStop");
+      assertThat(hooks.hooksOf("tail")).containsExactly("onFinish", "onStop");
+    } finally {
+      gate.open();
+      stopQuietly(running);
+    }
+    RunningGraph again = Scheduler.builder().build().start(graph);
+    again.stop(Duration.ofMillis(200));
   }
 }

@@ -64,6 +64,9 @@ final class EdgeLink {
   /** Producer-owned: what was offered included a CONTROL message. */
   boolean touchedControl;
 
+  /** Producer-owned: the first refused message (REJECTED, MERGE_FAILED) was logged. */
+  boolean refusalLogged;
+
   /**
    * Messages dead-lettered undelivered on this edge: its consumer or producer stopped, or a
    * shutdown timed out. Written by either side, rarely.

@@ -76,6 +76,9 @@ public final class GraphRuntime implements RunningGraph {
 
   private volatile boolean workersStop;
 
+  /** The thread inside stop(), if any: onStop and dead-letter handlers run on it. */
+  private volatile @Nullable Thread stoppingThread;
+
   private GraphRuntime(Graph graph, RuntimeConfig config) {
     this.name = graph.name();
     this.config = config;
@@ -228,20 +231,57 @@ public final class GraphRuntime implements RunningGraph {
   /** Builds, starts every node, then the workers. */
   public static RunningGraph start(Graph graph, RuntimeConfig config) {
     GraphRuntime runtime = new GraphRuntime(graph, config);
-    NodeClaims.claimAll(runtime, runtime.cells);
     try {
-      runtime.startNodes();
-    } catch (RuntimeException | Error e) {
-      for (NodeCell cell : runtime.cells) {
-        NodeClaims.release(runtime, cell.node);
-      }
+      NodeClaims.claimAll(runtime, runtime.cells);
+    } catch (RuntimeException e) {
+      runtime.metrics.close(); // registered by the constructor; nothing else started
       throw e;
     }
-    for (NodeCell cell : runtime.cells) {
-      cell.afterStart();
+    boolean nodesStarted = false;
+    try {
+      runtime.startNodes(); // a failing onStart stops the nodes started so far itself
+      nodesStarted = true;
+      for (NodeCell cell : runtime.cells) {
+        cell.afterStart();
+      }
+      runtime.startWorkers();
+      return runtime;
+    } catch (RuntimeException | Error e) {
+      runtime.abortStart(nodesStarted, e);
+      throw e;
     }
-    runtime.startWorkers();
-    return runtime;
+  }
+
+  /**
+   * Undoes a start that failed (a node's onStart, or creating or starting a worker thread: a
+   * ThreadFactory that throws, no native thread left): no caller will ever get a RunningGraph to
+   * stop, so whatever started is stopped here, and the nodes are free to start again.
+   */
+  private void abortStart(boolean nodesStarted, Throwable failure) {
+    workersStop = true;
+    queues.close();
+    List<String> stuck = joinWorkers(STUCK_WORKER_GRACE_MILLIS);
+    closeClockSubscription();
+    metrics.close();
+    if (!stuck.isEmpty()) {
+      // A worker that started before the failure is inside a hook: its nodes stay claimed, or
+      // they could run on two threads.
+      LOG.error("graph '{}': start failed while workers {} were inside a hook", name, stuck);
+      return;
+    }
+    if (nodesStarted) {
+      LOG.error("graph '{}' failed to start its workers; stopping its nodes", name, failure);
+      for (int i = cells.length - 1; i >= 0; i--) {
+        try {
+          cells[i].callOnStop();
+        } catch (RuntimeException | Error e) {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    for (NodeCell cell : cells) {
+      NodeClaims.release(this, cell.node);
+    }
   }
 
   private void startNodes() {
@@ -372,6 +412,16 @@ public final class GraphRuntime implements RunningGraph {
           if (cell.takeIfAbandoned()) {
             finishAbandoned(cell);
           }
+          LoopGroup group = cell.loop;
+          if (group != null) {
+            // The activation may have finished its whole loop (LoopGroup.tryFinish claims every
+            // member): a member shutdown could not take meanwhile is this worker's to finish too.
+            for (NodeCell member : group.members()) {
+              if (member != cell && member.takeIfAbandoned()) {
+                finishAbandoned(member);
+              }
+            }
+          }
         }
       } catch (RuntimeException | Error e) {
         LOG.error("graph '{}': internal error while running node {}", name, cell.name, e);
@@ -465,9 +515,7 @@ public final class GraphRuntime implements RunningGraph {
         name,
         node,
         cause);
-    Thread stopper = new Thread(() -> stop(config.stopGraphTimeout()), "weir-" + name + "-stopper");
-    stopper.setDaemon(true);
-    stopper.start();
+    stopOnNewThread(config.stopGraphTimeout());
   }
 
   // ------------------------------------------------------------------ RunningGraph
@@ -592,22 +640,40 @@ public final class GraphRuntime implements RunningGraph {
 
   @Override
   public ShutdownReport stop(Duration timeout) {
-    if (workers.contains(Thread.currentThread())) {
+    Thread current = Thread.currentThread();
+    if (workers.contains(current)) {
       // Waiting here for the drain would wait for this very activation: the stop would time out
-      // and dead-letter whatever was still in flight. Fail before anything changes.
+      // and dead-letter whatever was still in flight. So the stop runs on a thread of its own, as
+      // STOP_GRAPH's does, and the caller learns where its report is (a caller inside a
+      // CompletableFuture stage may never see this exception; the graph stops all the same).
+      String stopper = stopOnNewThread(timeout);
       throw new IllegalStateException(
           "stop() was called on "
-              + Thread.currentThread().getName()
+              + current.getName()
               + ", a worker of graph '"
               + name
               + "', from inside a node's hook or a callback the graph ran (e.g. a"
-              + " CompletableFuture stage completed by a sink); it would wait for its own"
-              + " activation. Call stop() from another thread (e.g. with thenRunAsync), or let the"
-              + " node fail with ErrorPolicy.STOP_GRAPH");
+              + " CompletableFuture stage completed by a sink): it cannot wait for its own"
+              + " activation. The graph is stopping on thread "
+              + stopper
+              + " instead; call stop() from another thread for the report (every call returns the"
+              + " same one), e.g. with thenRunAsync, or let the node fail with"
+              + " ErrorPolicy.STOP_GRAPH");
+    }
+    if (current == stoppingThread) {
+      throw new IllegalStateException(
+          "stop() was called again on "
+              + current.getName()
+              + ", the thread stopping graph '"
+              + name
+              + "' (from onStop, a dead-letter handler, or a callback they complete): it would"
+              + " wait for itself. The stop is under way; the first stop() call returns its"
+              + " report");
     }
     if (!stopStarted.compareAndSet(false, true)) {
       return awaitReport();
     }
+    stoppingThread = current;
     try {
       ShutdownReport result = shutdown(timeout);
       report.complete(result);
@@ -616,10 +682,22 @@ public final class GraphRuntime implements RunningGraph {
       report.completeExceptionally(e);
       throw e;
     } finally {
+      stoppingThread = null;
       // The graph stopped: awaitCompletion returns now, even if the drain timed out and some
       // node never finished (its waiters would otherwise sleep out their whole timeout).
       completed.countDown();
     }
+  }
+
+  /** Stops the graph on a thread of its own, for callers that cannot wait; returns its name. */
+  private String stopOnNewThread(Duration timeout) {
+    String threadName = "weir-" + name + "-stopper";
+    if (!stopStarted.get()) {
+      Thread stopper = new Thread(() -> stop(timeout), threadName);
+      stopper.setDaemon(true);
+      stopper.start();
+    }
+    return threadName;
   }
 
   private ShutdownReport awaitReport() {
@@ -672,47 +750,58 @@ public final class GraphRuntime implements RunningGraph {
       link.edge.close();
     }
     boolean[] taken = new boolean[cells.length];
-    for (NodeCell cell : cells) {
-      taken[cell.index] = cell.abandonForShutdown();
-      if (taken[cell.index]) {
-        cell.deadLetterOutbox(DeadLetter.Reason.SHUTDOWN_UNDELIVERED, null);
-      }
-    }
-    for (EdgeLink link : links) {
-      if (taken[link.consumer.index]) {
-        link.undelivered.addAndGet(
-            link.edge.discardAll(
-                m ->
-                    deadLetter(
-                        new DeadLetter(
-                            m,
-                            link.consumer.name,
-                            link.id,
-                            DeadLetter.Reason.SHUTDOWN_UNDELIVERED,
-                            null))));
-      } else {
-        // Counted now; its consumer dead-letters them once its hook returns and the report is out.
-        link.undelivered.addAndGet(link.edge.depth() + link.edge.controlDepth());
-      }
-    }
-    for (int i = cells.length - 1; i >= 0; i--) {
-      NodeCell cell = cells[i];
-      if (!taken[i]) {
-        stopFailures.add(
-            cell.name
-                + ": still inside a hook after the drain timeout ("
-                + (stuck.isEmpty() ? "on the thread calling stop" : String.join(", ", stuck))
-                + "); it takes no more input, and its onStop and the dead-lettering of its"
-                + " undelivered input run when the hook returns");
-        continue;
-      }
-      if (cell.viewState() != NodeState.FAILED) {
-        Throwable failure = cell.callOnStop();
-        if (failure != null) {
-          stopFailures.add(cell.name + ": " + failure);
+    try {
+      for (NodeCell cell : cells) {
+        taken[cell.index] = cell.abandonForShutdown();
+        if (taken[cell.index]) {
+          cell.deadLetterOutbox(DeadLetter.Reason.SHUTDOWN_UNDELIVERED, null);
         }
       }
-      cell.markStopped();
+      for (EdgeLink link : links) {
+        if (taken[link.consumer.index]) {
+          link.undelivered.addAndGet(
+              link.edge.discardAll(
+                  m ->
+                      deadLetter(
+                          new DeadLetter(
+                              m,
+                              link.consumer.name,
+                              link.id,
+                              DeadLetter.Reason.SHUTDOWN_UNDELIVERED,
+                              null))));
+        } else {
+          // Counted now; its consumer dead-letters them once its hook returns and the report is
+          // out.
+          link.undelivered.addAndGet(link.edge.depth() + link.edge.controlDepth());
+        }
+      }
+      for (int i = cells.length - 1; i >= 0; i--) {
+        NodeCell cell = cells[i];
+        if (!taken[i]) {
+          stopFailures.add(
+              cell.name
+                  + ": still inside a hook after the drain timeout ("
+                  + (stuck.isEmpty() ? "on the thread calling stop" : String.join(", ", stuck))
+                  + "); it takes no more input, and its onStop and the dead-lettering of its"
+                  + " undelivered input run when the hook returns");
+          continue;
+        }
+        if (cell.viewState() != NodeState.FAILED) {
+          Throwable failure = cell.callOnStop();
+          if (failure != null) {
+            stopFailures.add(cell.name + ": " + failure);
+          }
+        }
+        cell.markStopped();
+      }
+    } finally {
+      // Even if an onStop failed fatally (an Error the runtime must not absorb) and left the loop:
+      // no hook of a taken cell can run any more, so its node may start again.
+      for (NodeCell cell : cells) {
+        if (taken[cell.index]) {
+          NodeClaims.release(this, cell.node);
+        }
+      }
     }
     List<ShutdownReport.EdgeOutcome> edgeOutcomes = new ArrayList<>(links.size());
     for (EdgeLink link : links) {

@@ -34,6 +34,11 @@ final class LoopGroup {
     this.members = List.copyOf(members);
   }
 
+  /** The loop's members, in topological order. */
+  List<NodeCell> members() {
+    return members;
+  }
+
   /** Called by a member after its activation ended; finishes the loop if it is quiet. */
   synchronized void tryFinish() {
     if (finished) {

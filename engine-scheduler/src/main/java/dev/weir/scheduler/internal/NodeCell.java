@@ -936,6 +936,7 @@ final class NodeCell implements NodeContext, InputGate {
           // A throwing COALESCE merge: the incoming message goes to dead letters with the cause and
           // the edge counts it as failed. It is that edge's problem, not the producer's: the
           // producer goes on, and the output's other edges keep the message they got.
+          logFirstRefusal(link, DeadLetter.Reason.MERGE_FAILED, cause);
           runtime.deadLetter(
               new DeadLetter(
                   message, link.consumer.name, link.id, DeadLetter.Reason.MERGE_FAILED, cause));
@@ -952,21 +953,20 @@ final class NodeCell implements NodeContext, InputGate {
       case REJECTED -> {
         // The consumer's port refused the payload (its type, or its validator): dead-lettered
         // with the reason and counted on the edge; like a merge failure, not the producer's error.
+        IllegalArgumentException rejection =
+            new IllegalArgumentException(
+                "node "
+                    + name
+                    + " emitted a message that port "
+                    + link.consumerPort.name()
+                    + " of "
+                    + link.consumer.name
+                    + " rejects: "
+                    + result.reason());
+        logFirstRefusal(link, DeadLetter.Reason.REJECTED, rejection);
         runtime.deadLetter(
             new DeadLetter(
-                message,
-                link.consumer.name,
-                link.id,
-                DeadLetter.Reason.REJECTED,
-                new IllegalArgumentException(
-                    "node "
-                        + name
-                        + " emitted a message that port "
-                        + link.consumerPort.name()
-                        + " of "
-                        + link.consumer.name
-                        + " rejects: "
-                        + result.reason())));
+                message, link.consumer.name, link.id, DeadLetter.Reason.REJECTED, rejection));
         return null;
       }
       case CLOSED -> {
@@ -980,6 +980,22 @@ final class NodeCell implements NodeContext, InputGate {
       }
     }
     return null;
+  }
+
+  /**
+   * Surfaces an edge's first refusal in the log whatever dead-letter handler is installed (the
+   * default one logs each; a custom one may not), then leaves the rest to the counters.
+   */
+  private void logFirstRefusal(EdgeLink link, DeadLetter.Reason reason, Throwable cause) {
+    if (!link.refusalLogged) {
+      link.refusalLogged = true;
+      log.warn(
+          "edge {}: {}; the message is dead-lettered ({}) and counted on the edge, and the"
+              + " producer goes on (only this first one is logged)",
+          link.id,
+          cause.toString(),
+          reason);
+    }
   }
 
   /** Retries parked messages in order; unblocks when every outbox is empty. */
