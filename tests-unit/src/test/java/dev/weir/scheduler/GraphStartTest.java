@@ -131,6 +131,39 @@ class GraphStartTest {
         .collect(Collectors.toList());
   }
 
+  /**
+   * What a node emits in onStart is delivered once the workers run, even when nothing else in the
+   * graph would ever wake its consumer (no source, no tick, no ingress offer).
+   */
+  @Test
+  void start_nodeEmittingInOnStart_itsConsumerGetsItWithNothingElseHappening() throws Exception {
+    List<String> journal = journal();
+    Node greeter =
+        new Recorder("greeter", journal, null) {
+          @Override
+          public void onStart(NodeContext ctx) {
+            super.onStart(ctx);
+            ctx.emit(OUT, 42L);
+          }
+        };
+    Graph graph =
+        Graph.builder("start-emits")
+            .add("greeter", greeter)
+            .add("sink", new Recorder("sink", journal, null))
+            .ingress("in", "greeter.in")
+            .connect("greeter.out", "sink.in")
+            .build();
+
+    RunningGraph running = Scheduler.builder().build().start(graph);
+    try {
+      assertThat(running.awaitQuiescence(Duration.ofSeconds(30))).isTrue();
+      assertThat(running.snapshot().edge("greeter.out->sink.in").delivered()).isEqualTo(1);
+    } finally {
+      running.stop(STOP);
+    }
+    assertThat(journal).contains("message:sink");
+  }
+
   @Test
   void start_graphWithMessagesAndTicks_completesEveryOnStartBeforeAnyDelivery() throws Exception {
     List<String> journal = journal();

@@ -15,6 +15,7 @@ import dev.weir.scheduler.SchedulerFixtures.DeadLetterLog;
 import dev.weir.scheduler.SchedulerFixtures.Probe;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -113,6 +114,69 @@ class IdleWhenStuckTest {
       assertThat(deadLettered).isBetween(1L, 1L + 64 + 64);
       assertThat(running.awaitQuiescence(LONG)).isTrue();
       assertThat(deadLetters.all()).hasSize((int) deadLettered);
+    } finally {
+      running.stop(LONG);
+    }
+  }
+
+  /** Takes no input (its gate is paused from the start) and fails on its first tick. */
+  private static final class ClosedSink implements Node {
+    final PortSpec<Long> in = PortSpec.of("in", Long.class);
+
+    @Override
+    public List<PortSpec<?>> inputs() {
+      return List.of(in);
+    }
+
+    @Override
+    public Duration tickInterval() {
+      return Duration.ofMillis(10);
+    }
+
+    @Override
+    public void onStart(NodeContext ctx) {
+      ctx.inputGate().pause();
+    }
+
+    @Override
+    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {}
+
+    @Override
+    public void onTick(NodeContext ctx) {
+      throw new IllegalStateException("the sink's tick fails");
+    }
+  }
+
+  /**
+   * A consumer that stops without having polled (here it fails in onTick) must still wake the
+   * source that waits for room on its full input: otherwise the source never learns that its only
+   * consumer is gone, and the graph never completes.
+   */
+  @Test
+  void aSourceWaitingOnAConsumerThatStopsWithoutPolling_isWokenAndDone() throws Exception {
+    VirtualClock clock = VirtualClock.start();
+    DeadLetterLog deadLetters = new DeadLetterLog();
+    Graph graph =
+        Graph.builder("stops-unpolled")
+            .add("numbers", Nodes.range(0, 1_000))
+            .add("closed", new ClosedSink())
+            .connect("numbers.out", "closed.in", EdgeSpec.blocking(4))
+            .build();
+    RunningGraph running =
+        SchedulerFixtures.scheduler(1, deadLetters)
+            .clock(clock)
+            .errorPolicy("closed", ErrorPolicy.STOP_NODE)
+            .build()
+            .start(graph);
+    try {
+      assertThat(running.awaitQuiescence(LONG)).isTrue();
+      assertThat(running.snapshot().edge("numbers.out->closed.in").depth()).isEqualTo(4);
+
+      clock.advance(Duration.ofMillis(10));
+
+      assertThat(running.awaitCompletion(LONG)).as(running.snapshot().render()).isTrue();
+      assertThat(deadLetters.payloads(DeadLetter.Reason.CONSUMER_STOPPED))
+          .containsExactly(0L, 1L, 2L, 3L);
     } finally {
       running.stop(LONG);
     }

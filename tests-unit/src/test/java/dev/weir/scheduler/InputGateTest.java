@@ -37,9 +37,12 @@ class InputGateTest {
       return List.of(IN);
     }
 
+    volatile boolean pausedAtStart = true;
+
     @Override
     public void onStart(NodeContext ctx) {
       gate = ctx.inputGate();
+      pausedAtStart = gate.isPaused();
     }
 
     @Override
@@ -65,6 +68,7 @@ class InputGateTest {
             .build();
     RunningGraph running = Scheduler.builder().workers(workers).build().start(graph);
     try {
+      assertThat(sink.pausedAtStart).as("a gate starts open").isFalse();
       for (int round = 1; round <= 10; round++) {
         int expected = round * 10;
         await()

@@ -716,9 +716,8 @@ final class NodeCell implements NodeContext, InputGate {
     wakeWaitingProducers();
   }
 
-  /** Producer side: dead-letters every parked message; returns how many per link via counts. */
-  int deadLetterOutbox(DeadLetter.Reason reason, @Nullable Throwable cause) {
-    int total = 0;
+  /** Producer side: dead-letters every parked message, counting each on its edge. */
+  void deadLetterOutbox(DeadLetter.Reason reason, @Nullable Throwable cause) {
     for (OutputPort out : outputs) {
       for (EdgeLink link : out.links) {
         for (ArrayDeque<Message<?>> parked : List.of(link.parkedControl, link.parked)) {
@@ -729,7 +728,6 @@ final class NodeCell implements NodeContext, InputGate {
             // edge accepted or its producer parked that was dead-lettered instead of delivered,
             // so each edge's ledger closes (see ShutdownReport.EdgeOutcome).
             link.undelivered.incrementAndGet();
-            total++;
           }
         }
       }
@@ -737,7 +735,6 @@ final class NodeCell implements NodeContext, InputGate {
     blockedLinks.clear();
     blocked = false;
     blockedOn = null;
-    return total;
   }
 
   /** Runs onStop once; exceptions are logged and returned. */
