@@ -112,6 +112,10 @@ class TickTest {
       assertThat(ticker.ticks()).isEqualTo(1);
       assertThat(registry.get("weir.node.ticks.missed").tag("node", "ticker").functionCounter())
           .satisfies(c -> assertThat(c.count()).isEqualTo(9.0));
+      // The tick due at 100 ms fired at 1000 ms: 900 ms late on the graph clock.
+      assertThat(registry.get("weir.scheduler.tick.lateness").timer())
+          .satisfies(t -> assertThat(t.count()).isEqualTo(1))
+          .satisfies(t -> assertThat(t.max(TimeUnit.MILLISECONDS)).isEqualTo(900.0));
       clock.advance(Duration.ofMillis(100));
       assertThat(running.awaitQuiescence(WAIT)).isTrue();
       assertThat(ticker.tickTimes).containsExactly(1_000 * MS, 1_100 * MS);
