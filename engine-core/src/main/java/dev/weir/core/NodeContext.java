@@ -68,16 +68,18 @@ public interface NodeContext {
   /**
    * Returns how many DATA messages can be emitted to an output now without any of its edges
    * overflowing: the smallest remaining capacity over the output's open edges (0 while anything is
-   * parked in the outbox for it; edges whose consumer stopped are left out, and an output whose
-   * every edge is closed has none). Sources should emit within it. Lossy edges count too: a slow
-   * consumer behind a DROP or LATEST edge still paces a source that respects demand.
+   * parked in the outbox for it). Edges whose consumer stopped are left out: an output whose every
+   * edge is closed holds nothing back, like an unconnected one, and what is emitted to it is
+   * dead-lettered. Sources should emit within it. Lossy edges count too: a slow consumer behind a
+   * DROP or LATEST edge still paces a source that respects demand.
    *
    * <p>Inside {@link SourceNode#pull}, it is also at most what is left of the scheduler's batch
    * limit for this pull (the same bound an activation has on the messages it processes), so one
    * pull never holds its worker for long; the source is pulled again while demand lasts.
    *
    * @param output one of the node's declared outputs
-   * @return the demand; {@link Integer#MAX_VALUE} for an unconnected output
+   * @return the demand; {@link Integer#MAX_VALUE} for an unconnected output or one whose consumers
+   *     all stopped
    */
   int demand(PortSpec<?> output);
 

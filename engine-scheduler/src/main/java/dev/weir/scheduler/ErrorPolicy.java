@@ -13,8 +13,8 @@ import java.util.Objects;
  *   <li>{@link #STOP_NODE}: the node stops; its input edges close and what they hold is
  *       dead-lettered, so upstream producers are not stalled: what they still emit to it is
  *       dead-lettered too ({@code CONSUMER_STOPPED}). A source whose every consumer has stopped is
- *       done (it finishes as if exhausted, so the graph can still complete), and an output whose
- *       every edge is closed has no demand.
+ *       done (it finishes as if exhausted, so the graph can still complete); an output whose every
+ *       edge is closed no longer holds back a source's other outputs.
  *   <li>{@link #STOP_GRAPH}: the whole graph shuts down gracefully.
  *   <li>{@link #restart(int, Duration)}: the node is restarted ({@code onStop} then {@code
  *       onStart}), at most {@code maxRestarts} times within {@code window}; beyond that it stops as

@@ -51,6 +51,9 @@ public final class GraphRuntime implements RunningGraph {
   /** How long stop waits for a worker stuck in a node hook after the drain timeout. */
   private static final long STUCK_WORKER_GRACE_MILLIS = 1_000;
 
+  /** How often a draining stop looks whether any worker is still alive to drain. */
+  private static final long DRAIN_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   private final String name;
   private final RuntimeConfig config;
   private final Clock clock;
@@ -75,6 +78,9 @@ public final class GraphRuntime implements RunningGraph {
   private volatile @Nullable Throwable stopGraphCause;
 
   private volatile boolean workersStop;
+
+  /** A fatal error that ended a worker, reported by the stop it triggers. */
+  private volatile @Nullable VirtualMachineError fatalError;
 
   /** The thread inside stop(), if any: onStop and dead-letter handlers run on it. */
   private volatile @Nullable Thread stoppingThread;
@@ -424,10 +430,27 @@ public final class GraphRuntime implements RunningGraph {
           }
         }
       } catch (RuntimeException | Error e) {
-        LOG.error("graph '{}': internal error while running node {}", name, cell.name, e);
         if (e instanceof VirtualMachineError vme) {
+          // Fatal (Failures.isFatal): this worker ends. The graph must not stall silently behind
+          // it, so it stops, as under STOP_GRAPH; the report accounts for what is left.
+          fatalError = vme;
+          LOG.error(
+              "graph '{}': a fatal error escaped node {}; worker {} ends and the graph stops",
+              name,
+              cell.name,
+              Thread.currentThread().getName(),
+              vme);
+          try {
+            if (stopGraphCause == null) {
+              stopGraphCause = vme; // nodes finishing during this stop see why
+            }
+            stopOnNewThread(config.stopGraphTimeout());
+          } catch (Throwable secondary) {
+            vme.addSuppressed(secondary); // e.g. no thread left to stop with
+          }
           throw vme;
         }
+        LOG.error("graph '{}': internal error while running node {}", name, cell.name, e);
       } finally {
         queues.activationDone();
       }
@@ -718,17 +741,31 @@ public final class GraphRuntime implements RunningGraph {
     LOG.info("graph '{}' stopping (timeout {})", name, timeout);
     stopping = true;
     events.record(started, EventLog.Type.SHUTDOWN, -1, 0);
+    List<IngressGate<?>> closedNow = new ArrayList<>();
     for (IngressGate<?> gate : ingresses.values()) {
-      gate.close();
-    }
-    for (NodeCell cell : cells) {
-      if (cell.isSource() || cell.inputs.length == 0) {
-        cell.signal(cell.band);
+      if (gate.closeEdge()) {
+        closedNow.add(gate);
       }
+    }
+    // Queued together, as simultaneous ticks are: with one worker and a virtual clock a stop is
+    // part of the deterministic trace, so no consumer may start before the others are queued.
+    queues.pushTogether(
+        () -> {
+          for (IngressGate<?> gate : closedNow) {
+            gate.afterClose();
+          }
+          for (NodeCell cell : cells) {
+            if (cell.isSource() || cell.inputs.length == 0) {
+              cell.signal(cell.band);
+            }
+          }
+        });
+    for (IngressGate<?> gate : closedNow) {
+      gate.notifyClosed();
     }
     boolean drained;
     try {
-      drained = completed.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      drained = awaitDrain(timeout.toNanos());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       drained = false;
@@ -742,6 +779,10 @@ public final class GraphRuntime implements RunningGraph {
     metrics.close();
 
     List<String> stopFailures = new ArrayList<>();
+    VirtualMachineError fatal = fatalError;
+    if (fatal != null) {
+      stopFailures.add("a worker ended with a fatal error: " + fatal);
+    }
     // The final drain takes every cell. A worker that outlived the grace is still inside a hook of
     // one cell; that cell cannot be taken (its node would run on two threads), so it is left to
     // that worker, which drains and stops it when the hook returns (see workerLoop). Closing the
@@ -841,6 +882,30 @@ public final class GraphRuntime implements RunningGraph {
         result.undelivered(),
         result.deadLetters());
     return result;
+  }
+
+  /**
+   * Waits for the graph to finish draining, at most the timeout, and no longer than some worker
+   * lives to drain it (a fatal error may have ended them all).
+   */
+  private boolean awaitDrain(long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    for (; ; ) {
+      long left = deadline - System.nanoTime();
+      if (completed.await(Math.max(0, Math.min(left, DRAIN_CHECK_NANOS)), TimeUnit.NANOSECONDS)) {
+        return true;
+      }
+      if (left <= 0) {
+        return false;
+      }
+      boolean anyAlive = false;
+      for (Thread worker : workers) {
+        anyAlive |= worker.isAlive();
+      }
+      if (!anyAlive) {
+        return completed.getCount() == 0;
+      }
+    }
   }
 
   /** Joins the workers; returns the names of any still running (stuck in a hook). */

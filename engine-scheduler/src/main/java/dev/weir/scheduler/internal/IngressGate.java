@@ -275,18 +275,41 @@ final class IngressGate<T> implements Ingress<T> {
 
   /** Closes the ingress: later offers return CLOSED; waiting putters return. */
   void close() {
+    if (closeEdge()) {
+      link.consumer.upstreamDone();
+      notifyRoomListeners();
+    }
+  }
+
+  /**
+   * The first half of {@link #close}: later offers return CLOSED and waiting putters return, but
+   * the consumer is not told yet. Returns whether this call closed it; if so, the caller must then
+   * call {@link #afterClose}. Shutdown closes every ingress this way first, then tells their
+   * consumers together, so that with one worker which of them runs first does not depend on how far
+   * the stopping thread got.
+   */
+  boolean closeEdge() {
     lock.lock();
     try {
       if (closed) {
-        return;
+        return false;
       }
       closed = true;
       link.edge.close();
       room.signalAll();
+      return true;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The second half of {@link #close}, after {@link #closeEdge} returned true. */
+  void afterClose() {
     link.consumer.upstreamDone();
+  }
+
+  /** Tells asynchronous producers that the ingress closed; after {@link #afterClose}. */
+  void notifyClosed() {
     notifyRoomListeners();
   }
 

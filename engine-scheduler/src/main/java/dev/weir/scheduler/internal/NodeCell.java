@@ -603,6 +603,17 @@ final class NodeCell implements NodeContext, InputGate {
       }
     } catch (Throwable t) {
       if (Failures.isFatal(t)) {
+        // The JVM may be in trouble; the worker ends and the graph stops (GraphRuntime). The
+        // message in hand is still accounted for, if the dead-letter path can run at all.
+        counters.increment(NodeCounters.ERRORS);
+        if (from != null && message != null) {
+          try {
+            runtime.deadLetter(
+                new DeadLetter(message, name, from.id, DeadLetter.Reason.NODE_FAILED, t));
+          } catch (Throwable secondary) {
+            t.addSuppressed(secondary);
+          }
+        }
         throw (Error) t;
       }
       onFailure(HOOK_NAMES[hook], from, message, t);
@@ -895,8 +906,10 @@ final class NodeCell implements NodeContext, InputGate {
   /** Offers to one edge; parks on BLOCKED; returns an exception for the caller to throw, if any. */
   private @Nullable RuntimeException deliver(EdgeLink link, Message<?> message) {
     ArrayDeque<Message<?>> parked = link.parkedFor(message);
-    if (!parked.isEmpty()) {
-      parked.addLast(message); // keep FIFO behind what is already parked on this plane
+    if (!parked.isEmpty() || (!message.isControl() && !link.parkedControl.isEmpty())) {
+      // Keep FIFO behind what is already parked on this plane, and DATA behind parked CONTROL:
+      // DATA emitted after a CONTROL message must not reach the consumer before it.
+      parked.addLast(message);
       return null;
     }
     return onOfferResult(link, message, link.offer(message));
@@ -1000,7 +1013,9 @@ final class NodeCell implements NodeContext, InputGate {
     for (int i = 0; i < blockedLinks.size(); ) {
       EdgeLink link = blockedLinks.get(i);
       flushParked(link, link.parkedControl); // CONTROL overtakes parked DATA
-      flushParked(link, link.parked);
+      if (link.parkedControl.isEmpty()) {
+        flushParked(link, link.parked); // and DATA never overtakes parked CONTROL
+      }
       if (link.parked.isEmpty() && link.parkedControl.isEmpty()) {
         blockedLinks.remove(i);
       } else {
@@ -1048,7 +1063,7 @@ final class NodeCell implements NodeContext, InputGate {
     int demand = Integer.MAX_VALUE;
     boolean open = false;
     for (EdgeLink link : out.links) {
-      if (!link.parked.isEmpty()) {
+      if (!link.parked.isEmpty() || !link.parkedControl.isEmpty()) {
         return 0;
       }
       if (link.edge.isClosed()) {
@@ -1057,8 +1072,10 @@ final class NodeCell implements NodeContext, InputGate {
       open = true;
       demand = Math.min(demand, link.edge.remainingCapacity());
     }
-    // Every consumer stopped: no demand, so a source is not pulled to make dead letters.
-    return open ? demand : 0;
+    // Every consumer of this output stopped: like an output without edges, it holds nothing back
+    // (what is emitted to it is dead-lettered). A source whose every output is dead is done
+    // instead (everyConsumerStopped), so this never lets one run flat out into dead letters.
+    return open ? demand : Integer.MAX_VALUE;
   }
 
   @Override
