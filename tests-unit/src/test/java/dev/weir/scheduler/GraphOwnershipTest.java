@@ -121,6 +121,10 @@ class GraphOwnershipTest {
     RunningGraph running = scheduler.start(holder);
     try {
       assertThatThrownBy(() -> scheduler.start(refused)).isInstanceOf(IllegalStateException.class);
+      // The refusal gave back only its own claims: "shared" still belongs to the holder.
+      assertThatThrownBy(() -> scheduler.start(refused))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("still running in graph 'holder'");
       assertThat(running.ingress("in", Long.class).put(1L, LONG).status())
           .isEqualTo(OfferStatus.ACCEPTED);
       assertThat(running.awaitQuiescence(LONG)).isTrue();
@@ -186,7 +190,11 @@ class GraphOwnershipTest {
       ShutdownReport report = running.stop(Duration.ofMillis(50));
 
       assertThat(report.timedOut()).isTrue();
-      assertThat(report.stopFailures()).singleElement().asString().startsWith("sink: ");
+      assertThat(report.stopFailures())
+          .singleElement()
+          .asString()
+          .startsWith("sink: ")
+          .contains("weir-stuck-worker-0");
       // Returns once the stop is over, not after its own ten minutes.
       assertThat(completion.get(LONG.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
       assertThat(running.isRunning()).as("a worker is still inside sink's hook").isTrue();
@@ -227,8 +235,10 @@ class GraphOwnershipTest {
     HookLog hooks = new HookLog();
     CollectingSink sink = new CollectingSink().recordingTo(hooks);
     Graph graph = ingressIntoSink("no-threads", sink);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Scheduler failing =
         Scheduler.builder()
+            .meterRegistry(registry)
             .threadFactory(
                 r -> {
                   throw new IllegalStateException("no more threads");
@@ -238,6 +248,7 @@ class GraphOwnershipTest {
     assertThatThrownBy(() -> failing.start(graph)).hasMessage("no more threads");
 
     assertThat(hooks.hooksOf("sink")).containsExactly("onStart", "onStop");
+    assertThat(registry.getMeters()).as("no meter outlives the failed start").isEmpty();
     RunningGraph again = Scheduler.builder().build().start(graph);
     again.stop(LONG);
   }

@@ -131,6 +131,27 @@ class GraphStartTest {
         .collect(Collectors.toList());
   }
 
+  /** Workers made by the default factory are daemons: a graph left running never holds the JVM. */
+  @Test
+  void start_defaultWorkers_areDaemonThreads() throws Exception {
+    List<String> journal = journal();
+    Graph graph =
+        Graph.builder("daemons")
+            .add("sink", new Recorder("sink", journal, null))
+            .ingress("in", "sink.in")
+            .build();
+    RunningGraph running = Scheduler.builder().workers(2).build().start(graph);
+    try {
+      List<Thread> workers =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(t -> t.getName().startsWith("weir-daemons-worker-"))
+              .collect(Collectors.toList());
+      assertThat(workers).hasSize(2).allMatch(Thread::isDaemon);
+    } finally {
+      running.stop(STOP);
+    }
+  }
+
   /**
    * What a node emits in onStart is delivered once the workers run, even when nothing else in the
    * graph would ever wake its consumer (no source, no tick, no ingress offer).
