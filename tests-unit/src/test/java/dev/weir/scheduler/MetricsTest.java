@@ -8,6 +8,7 @@ import dev.weir.core.Nodes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +70,21 @@ class MetricsTest {
           .isPositive();
       assertThat(registry.get("weir.node.errors").tags("node", "double").functionCounter().count())
           .isZero();
+      // One offers counter per outcome, each reading its own EdgeStats field (here only accepted
+      // is non-zero; the rest read zero rather than being absent).
+      for (String result :
+          List.of("evicted", "coalesced", "blocked", "dropped", "failed", "rejected", "closed")) {
+        assertThat(
+                registry
+                    .get("weir.edge.offers")
+                    .tags("edge", "numbers.out->double.in", "result", result)
+                    .functionCounter()
+                    .count())
+            .as(result)
+            .isLessThanOrEqualTo(result.equals("blocked") ? 10_000 : 0);
+      }
+      assertThat(registry.get("weir.node.restarts").tags("node", "double").functionCounter())
+          .isNotNull();
       assertThat(registry.get("weir.scheduler.ready.depth").tags("band", "control").gauge())
           .isNotNull();
       assertThat(registry.get("weir.scheduler.loop.latency").timer().count()).isPositive();
