@@ -905,12 +905,16 @@ final class NodeCell implements NodeContext, InputGate {
 
   /** Offers to one edge; parks on BLOCKED; returns an exception for the caller to throw, if any. */
   private @Nullable RuntimeException deliver(EdgeLink link, Message<?> message) {
-    ArrayDeque<Message<?>> parked = link.parkedFor(message);
-    if (!parked.isEmpty() || (!message.isControl() && !link.parkedControl.isEmpty())) {
-      // Keep FIFO behind what is already parked on this plane, and DATA behind parked CONTROL:
-      // DATA emitted after a CONTROL message must not reach the consumer before it.
-      parked.addLast(message);
-      return null;
+    // Only a blocked node has parked messages (parking blocks it; it unblocks once every outbox
+    // is empty), so the common case reads one field and never touches the outboxes.
+    if (blocked) {
+      ArrayDeque<Message<?>> parked = link.parkedFor(message);
+      if (!parked.isEmpty() || (!message.isControl() && !link.parkedControl.isEmpty())) {
+        // Keep FIFO behind what is already parked on this plane, and DATA behind parked CONTROL:
+        // DATA emitted after a CONTROL message must not reach the consumer before it.
+        parked.addLast(message);
+        return null;
+      }
     }
     return onOfferResult(link, message, link.offer(message));
   }
