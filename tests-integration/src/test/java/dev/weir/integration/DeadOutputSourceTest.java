@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Graph;
-import dev.weir.core.Message;
-import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
+import dev.weir.core.Nodes;
 import dev.weir.core.PortSpec;
 import dev.weir.core.SourceNode;
 import dev.weir.scheduler.ErrorPolicy;
@@ -39,8 +38,14 @@ class DeadOutputSourceTest {
     Graph graph =
         Graph.builder("dead-output")
             .add("numbers", new TwoOutputSource(1_000))
-            .add("keep", new Count(kept))
-            .add("fragile", new ThrowsAlways())
+            .add("keep", Nodes.sink(Long.class, x -> kept.incrementAndGet()))
+            .add(
+                "fragile",
+                Nodes.sink(
+                    Long.class,
+                    x -> {
+                      throw new IllegalStateException("planted failure on " + x);
+                    }))
             .connect("numbers.a", "keep.in", EdgeSpec.blocking(16))
             .connect("numbers.b", "fragile.in", EdgeSpec.blocking(16))
             .build();
@@ -87,39 +92,6 @@ class DeadOutputSourceTest {
         ctx.emit(b, next);
       }
       return next < total;
-    }
-  }
-
-  static final class Count implements Node {
-    private final PortSpec<Long> in = PortSpec.of("in", Long.class);
-    private final AtomicLong count;
-
-    Count(AtomicLong count) {
-      this.count = count;
-    }
-
-    @Override
-    public List<PortSpec<?>> inputs() {
-      return List.of(in);
-    }
-
-    @Override
-    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
-      count.incrementAndGet();
-    }
-  }
-
-  static final class ThrowsAlways implements Node {
-    private final PortSpec<Long> in = PortSpec.of("in", Long.class);
-
-    @Override
-    public List<PortSpec<?>> inputs() {
-      return List.of(in);
-    }
-
-    @Override
-    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
-      throw new IllegalStateException("planted failure on " + message.payload());
     }
   }
 }

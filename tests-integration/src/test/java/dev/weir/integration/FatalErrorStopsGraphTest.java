@@ -5,17 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Graph;
-import dev.weir.core.Message;
-import dev.weir.core.Node;
-import dev.weir.core.NodeContext;
-import dev.weir.core.PortSpec;
+import dev.weir.core.Nodes;
 import dev.weir.scheduler.DeadLetter;
 import dev.weir.scheduler.Ingress;
 import dev.weir.scheduler.RunningGraph;
 import dev.weir.scheduler.Scheduler;
 import dev.weir.scheduler.ShutdownReport;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -40,8 +36,14 @@ class FatalErrorStopsGraphTest {
     String name = "fatal-" + workers;
     Graph graph =
         Graph.builder(name)
-            .add("bad", new Bad())
-            .add("good", new Good())
+            .add(
+                "bad",
+                Nodes.sink(
+                    Long.class,
+                    x -> {
+                      throw new InternalError("planted on " + x);
+                    }))
+            .add("good", Nodes.sink(Long.class, x -> {}))
             .ingress("bad", "bad.in", EdgeSpec.blocking(8))
             .ingress("good", "good.in", EdgeSpec.blocking(8))
             .build();
@@ -76,31 +78,5 @@ class FatalErrorStopsGraphTest {
               assertThat(d.cause()).isInstanceOf(InternalError.class);
             });
     assertThat(WorkerThreads.named("weir-" + name + "-")).as(context).isEmpty();
-  }
-
-  static final class Bad implements Node {
-    private final PortSpec<Long> in = PortSpec.of("in", Long.class);
-
-    @Override
-    public List<PortSpec<?>> inputs() {
-      return List.of(in);
-    }
-
-    @Override
-    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
-      throw new InternalError("planted on " + message.payload());
-    }
-  }
-
-  static final class Good implements Node {
-    private final PortSpec<Long> in = PortSpec.of("in", Long.class);
-
-    @Override
-    public List<PortSpec<?>> inputs() {
-      return List.of(in);
-    }
-
-    @Override
-    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {}
   }
 }

@@ -7,6 +7,7 @@ import dev.weir.core.Graph;
 import dev.weir.core.Message;
 import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
+import dev.weir.core.Nodes;
 import dev.weir.core.PortSpec;
 import dev.weir.scheduler.RunningGraph;
 import dev.weir.scheduler.Scheduler;
@@ -40,12 +41,12 @@ class ShutdownDeterminismTest {
     Map<String, Integer> outcomes = new TreeMap<>();
     Map<String, String> samples = new TreeMap<>();
     for (int run = 0; run < 100; run++) {
-      Recorder sink = new Recorder();
+      List<String> seen = Collections.synchronizedList(new ArrayList<>());
       Graph graph =
           Graph.builder("stop-det")
               .add("a", new FlushOnFinish("a"))
               .add("b", new FlushOnFinish("b"))
-              .add("sink", sink)
+              .add("sink", Nodes.sink(String.class, seen::add))
               .connect("a.out", "sink.in", EdgeSpec.blocking(8))
               .connect("b.out", "sink.in", EdgeSpec.blocking(8))
               .ingress("i1", "a.in", EdgeSpec.blocking(8))
@@ -64,7 +65,7 @@ class ShutdownDeterminismTest {
               + " after="
               + Long.toHexString(after)
               + " sink saw "
-              + sink.seen();
+              + List.copyOf(seen);
       outcomes.merge(key, 1, Integer::sum);
       samples.putIfAbsent(key, String.join("\n    ", running.snapshot().recentEvents()));
     }
@@ -103,27 +104,6 @@ class ShutdownDeterminismTest {
     @Override
     public void onFinish(NodeContext ctx) {
       ctx.emit(out, flush);
-    }
-  }
-
-  static final class Recorder implements Node {
-    private final PortSpec<String> in = PortSpec.of("in", String.class);
-    private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
-
-    @Override
-    public List<PortSpec<?>> inputs() {
-      return List.of(in);
-    }
-
-    @Override
-    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
-      seen.add(in.cast(message).payload());
-    }
-
-    List<String> seen() {
-      synchronized (seen) {
-        return List.copyOf(seen);
-      }
     }
   }
 }
