@@ -5,6 +5,7 @@ import dev.weir.core.Graph;
 import dev.weir.core.GraphBuilder;
 import dev.weir.core.Nodes;
 import dev.weir.core.OfferStatus;
+import dev.weir.scheduler.BatchOfferResult;
 import dev.weir.scheduler.Ingress;
 import dev.weir.scheduler.RunningGraph;
 import dev.weir.scheduler.Scheduler;
@@ -68,6 +69,12 @@ public final class FanIn4 {
 
   /** The payloads each producer sends, boxed once, so producers measure the queue only. */
   static final Long[] VALUES = values();
+
+  /** {@link #VALUES} as a list, for the batch variants. */
+  static final List<Long> VALUE_LIST = Arrays.asList(VALUES);
+
+  /** Payloads per call in the batch variants. */
+  static final int BATCH = 64;
 
   /** The sum every run must produce. */
   static final long SUM_PER_RUN = PRODUCERS * (long) PER_PRODUCER * (PER_PRODUCER - 1) / 2;
@@ -185,17 +192,7 @@ public final class FanIn4 {
       sent += TOTAL;
       Round round = new Round(sent);
       counter.round = round;
-      List<Future<?>> tasks =
-          produce(
-              p -> {
-                Ingress<Long> in = ingresses[p];
-                for (Long v : VALUES) {
-                  OfferStatus status = in.put(v, TIMEOUT).status();
-                  if (status != OfferStatus.ACCEPTED) {
-                    throw Check.broken("weir fan_in4", "ingress put returned " + status);
-                  }
-                }
-              });
+      List<Future<?>> tasks = produce(p -> send(ingresses[p]));
       join(tasks);
       if (!round.done.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         throw Check.broken("weir fan_in4", "the sink stalled\n" + running.snapshot().render());
@@ -203,6 +200,16 @@ public final class FanIn4 {
       long sum = round.sum - lastSum;
       lastSum = round.sum;
       return sum;
+    }
+
+    /** Sends one producer's {@link #VALUES}: one {@code put} each, unless overridden. */
+    void send(Ingress<Long> in) throws InterruptedException {
+      for (Long v : VALUES) {
+        OfferStatus status = in.put(v, TIMEOUT).status();
+        if (status != OfferStatus.ACCEPTED) {
+          throw Check.broken("weir fan_in4", "ingress put returned " + status);
+        }
+      }
     }
 
     @Override
@@ -265,6 +272,25 @@ public final class FanIn4 {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
       stop();
+    }
+  }
+
+  /**
+   * Weir, all producers sharing one ingress as in {@link WeirSharedIngress}, each sending its
+   * values in batches of {@value #BATCH} with {@code Ingress.putAll}.
+   */
+  @State(Scope.Benchmark)
+  public static class WeirSharedIngressBatch extends WeirSharedIngress {
+    @Override
+    void send(Ingress<Long> in) {
+      List<Long> values = VALUE_LIST;
+      for (int from = 0; from < values.size(); from += BATCH) {
+        BatchOfferResult r =
+            in.putAll(values.subList(from, Math.min(from + BATCH, values.size())), TIMEOUT);
+        if (!r.isComplete()) {
+          throw Check.broken("weir fan_in4", "ingress putAll returned " + r);
+        }
+      }
     }
   }
 
@@ -369,6 +395,59 @@ public final class FanIn4 {
       }
       join(tasks);
       return sum;
+    }
+
+    /** JMH: starts the producer threads. */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+      start();
+    }
+
+    /** JMH: stops them. */
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      stop();
+    }
+  }
+
+  /**
+   * JCTools {@link MpscArrayQueue} in batches, the peer of {@link WeirSharedIngressBatch}: each
+   * producer {@code fill}s up to {@value #BATCH} values per call (one CAS claims them), the
+   * consumer {@code drain}s; both sides {@link Thread#yield} when they cannot proceed.
+   */
+  @State(Scope.Benchmark)
+  public static class MpscBatch extends AppThreads {
+    private final MpscArrayQueue<Long> queue = new MpscArrayQueue<>(CAPACITY);
+
+    @Override
+    long run() throws Exception {
+      List<Future<?>> tasks =
+          produce(
+              p -> {
+                int[] next = {0};
+                while (next[0] < VALUES.length) {
+                  int limit = Math.min(BATCH, VALUES.length - next[0]);
+                  if (queue.fill(() -> VALUES[next[0]++], limit) == 0) {
+                    Thread.yield();
+                  }
+                }
+              });
+      long[] sum = {0};
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      for (int i = 0; i < TOTAL; ) {
+        int n = queue.drain(v -> sum[0] += v, BATCH);
+        if (n == 0) {
+          if (System.nanoTime() > deadline) {
+            throw Check.broken("mpsc batch fan_in4", "producers stalled after " + i);
+          }
+          Thread.yield();
+          continue;
+        }
+        saw("2 consumer");
+        i += n;
+      }
+      join(tasks);
+      return sum[0];
     }
 
     /** JMH: starts the producer threads. */

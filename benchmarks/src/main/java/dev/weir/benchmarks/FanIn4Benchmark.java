@@ -65,6 +65,23 @@ public class FanIn4Benchmark {
   }
 
   /**
+   * Weir, one ingress shared by the four producers, each sending batches of {@value FanIn4#BATCH}
+   * with {@code Ingress.putAll}.
+   *
+   * @param v the running graph and its producers
+   * @return the sum
+   * @throws Exception if a producer fails
+   */
+  @Benchmark
+  @OperationsPerInvocation(FanIn4.TOTAL)
+  public long weirSharedIngressBatch(FanIn4.WeirSharedIngressBatch v) throws Exception {
+    long started = PlantedSlowdown.start();
+    long sum = check("weirSharedIngressBatch", v.run());
+    PlantedSlowdown.end(started);
+    return sum;
+  }
+
+  /**
    * Weir, one ingress per producer.
    *
    * @param v the running graph and its producers
@@ -104,6 +121,20 @@ public class FanIn4Benchmark {
   @OperationsPerInvocation(FanIn4.TOTAL)
   public long jctoolsMpsc(FanIn4.Mpsc v) throws Exception {
     return check("jctoolsMpsc", v.run());
+  }
+
+  /**
+   * JCTools {@code MpscArrayQueue} in batches ({@code fill} / {@code drain}), the peer of {@code
+   * weirSharedIngressBatch}.
+   *
+   * @param v the queue and its producers
+   * @return the sum
+   * @throws Exception if a producer fails
+   */
+  @Benchmark
+  @OperationsPerInvocation(FanIn4.TOTAL)
+  public long jctoolsMpscBatch(FanIn4.MpscBatch v) throws Exception {
+    return check("jctoolsMpscBatch", v.run());
   }
 
   /**

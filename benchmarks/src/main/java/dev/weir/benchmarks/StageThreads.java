@@ -135,9 +135,11 @@ public final class StageThreads {
   public static Map<String, Observed> fanIn4() throws Exception {
     Map<String, Observed> results = new LinkedHashMap<>();
     results.put("weirSharedIngress", run(new FanIn4.WeirSharedIngress()));
+    results.put("weirSharedIngressBatch", run(new FanIn4.WeirSharedIngressBatch()));
     results.put("weirIngressPerProducer", run(new FanIn4.WeirIngressPerProducer()));
     results.put("arrayBlockingQueue", run(new FanIn4.Abq()));
     results.put("jctoolsMpsc", run(new FanIn4.Mpsc()));
+    results.put("jctoolsMpscBatch", run(new FanIn4.MpscBatch()));
     results.put("reactorMerge", run(new FanIn4.ReactorMerge()));
     results.put("pekkoMerge", run(new FanIn4.PekkoMerge()));
     return results;

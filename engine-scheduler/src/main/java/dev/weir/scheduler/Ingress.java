@@ -2,6 +2,7 @@ package dev.weir.scheduler;
 
 import dev.weir.core.OfferResult;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A named entry into a running graph for application threads, declared with {@code
@@ -49,4 +50,42 @@ public interface Ingress<T> {
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
   OfferResult put(T payload, Duration timeout) throws InterruptedException;
+
+  /**
+   * Offers DATA payloads in list order without waiting, as if by {@link #offer} one after another,
+   * but cheaper: one clock reading stamps them all and the consumer is woken once, so a producer
+   * that has several payloads at hand pays the per-call costs once per batch. Stops at the first
+   * payload the edge refuses (BLOCKED because it is full, CLOSED, FAILED or REJECTED); that payload
+   * and the ones after it were not offered and still belong to the caller. A {@code DROP} edge that
+   * is full drops and counts payloads without stopping, as {@link #offer} would.
+   *
+   * <p>The payloads of one call enter the edge in list order, but offers from other threads may
+   * interleave with them.
+   *
+   * @param payloads the payloads; neither the list nor any element may be null (checked before
+   *     anything is offered)
+   * @return what became of the payloads, and where and why the batch stopped
+   * @throws NullPointerException if the list or one of its elements is null; nothing was offered
+   */
+  BatchOfferResult offerAll(List<? extends T> payloads);
+
+  /**
+   * Offers DATA payloads in list order as {@link #offerAll} does, waiting for room while the edge
+   * is full, up to {@code timeout} for the whole batch. Stops at CLOSED, FAILED or REJECTED, or
+   * with BLOCKED when the timeout elapsed with payloads left.
+   *
+   * <p>Unlike {@link #put}, an interrupt does not throw: part of the batch may already be in the
+   * graph, and the result is the only record of which part. If the calling thread is interrupted
+   * while it waits (or was on entry, with the edge full), the call stops waiting and returns what
+   * was taken so far with a BLOCKED refusal, and the thread's interrupt status stays set: check
+   * {@link Thread#isInterrupted()} to tell an interrupt from a timeout.
+   *
+   * @param payloads the payloads; neither the list nor any element may be null (checked before
+   *     anything is offered)
+   * @param timeout the longest time to wait for room, in total
+   * @return what became of the payloads, and where and why the batch stopped
+   * @throws NullPointerException if the list, an element or the timeout is null; nothing was
+   *     offered
+   */
+  BatchOfferResult putAll(List<? extends T> payloads, Duration timeout);
 }

@@ -13,6 +13,7 @@ import dev.weir.core.Nodes;
 import dev.weir.core.OverflowPolicy;
 import dev.weir.core.PortSpec;
 import dev.weir.scheduler.SchedulerFixtures.DeadLetterLog;
+import dev.weir.scheduler.SchedulerFixtures.ValidatingSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,23 +28,6 @@ import org.junit.jupiter.api.Test;
  * stop it at the first refusal if the refusal reached it.
  */
 class EmitRefusalTest {
-
-  /** A sink whose input refuses multiples of 5; it records what it gets. */
-  private static final class PickySink implements Node {
-    final PortSpec<Long> in =
-        PortSpec.of("in", Long.class).withValidator(x -> x % 5 == 0 ? "multiple of 5" : null);
-    final List<Long> received = Collections.synchronizedList(new ArrayList<>());
-
-    @Override
-    public List<PortSpec<?>> inputs() {
-      return List.of(in);
-    }
-
-    @Override
-    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
-      received.add(in.cast(message).payload());
-    }
-  }
 
   /** A sink that pauses its input at start and never takes anything. */
   private static final class StalledSink implements Node {
@@ -75,7 +59,7 @@ class EmitRefusalTest {
   @Test
   void aValidatorRejectionIsDeadLetteredOnce_andTheProducerGoesOn() throws Exception {
     DeadLetterLog deadLetters = new DeadLetterLog();
-    PickySink sink = new PickySink();
+    ValidatingSink sink = new ValidatingSink(x -> x % 5 == 0 ? "multiple of 5" : null);
     Graph graph =
         Graph.builder("picky")
             .add("numbers", Nodes.range(1, 21))

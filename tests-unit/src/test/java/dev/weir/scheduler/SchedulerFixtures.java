@@ -8,6 +8,7 @@ import dev.weir.core.Message;
 import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
 import dev.weir.core.OfferStatus;
+import dev.weir.core.PayloadValidator;
 import dev.weir.core.PortSpec;
 import dev.weir.core.SourceNode;
 import java.time.Duration;
@@ -315,6 +316,26 @@ final class SchedulerFixtures {
     @Override
     public void onStop(NodeContext ctx) {
       log.record(ctx.nodeName(), "onStop");
+    }
+  }
+
+  /** A sink whose input port has a validator; it records what it gets. */
+  static final class ValidatingSink implements Node {
+    final PortSpec<Long> in;
+    final List<Long> received = Collections.synchronizedList(new ArrayList<>());
+
+    ValidatingSink(PayloadValidator<Long> validator) {
+      this.in = in().withValidator(validator);
+    }
+
+    @Override
+    public List<PortSpec<?>> inputs() {
+      return List.of(in);
+    }
+
+    @Override
+    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
+      received.add(in.cast(message).payload());
     }
   }
 

@@ -8,11 +8,13 @@ import dev.weir.core.OfferStatus;
 import dev.weir.core.Plane;
 import dev.weir.core.TraceIds;
 import dev.weir.core.internal.Edges;
+import dev.weir.scheduler.BatchOfferResult;
 import dev.weir.scheduler.Ingress;
 import dev.weir.scheduler.Priority;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -195,6 +197,125 @@ final class IngressGate<T> implements Ingress<T> {
       result = offer(payload);
     }
     return result;
+  }
+
+  @Override
+  public BatchOfferResult offerAll(List<? extends T> payloads) {
+    BatchTally tally = new BatchTally(checkedSize(payloads));
+    offerRun(payloads, tally);
+    return tally.result();
+  }
+
+  @Override
+  public BatchOfferResult putAll(List<? extends T> payloads, Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout must not be null");
+    BatchTally tally = new BatchTally(checkedSize(payloads));
+    offerRun(payloads, tally);
+    if (!isBlocked(tally)) {
+      return tally.result(); // the common case reads no clock for a deadline
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (isBlocked(tally)) {
+      lock.lock();
+      try {
+        // As in put: announce, re-offer, then wait; the consumer signals `room` under this lock.
+        link.setProducerWaitingVolatile();
+        offerRun(payloads, tally);
+        if (!isBlocked(tally)) {
+          break;
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+          break;
+        }
+        room.awaitNanos(remaining);
+      } catch (InterruptedException e) {
+        // The result is the only record of what was taken: return it, keep the interrupt status.
+        Thread.currentThread().interrupt();
+        break;
+      } finally {
+        lock.unlock();
+      }
+      offerRun(payloads, tally);
+    }
+    return tally.result();
+  }
+
+  private static boolean isBlocked(BatchTally tally) {
+    OfferResult refusal = tally.refusal();
+    return refusal != null && refusal.status() == OfferStatus.BLOCKED;
+  }
+
+  /** Checks the whole list before anything is offered, so a null never leaves half a batch in. */
+  private int checkedSize(List<? extends T> payloads) {
+    Objects.requireNonNull(payloads, "payloads must not be null");
+    int i = 0;
+    for (T payload : payloads) {
+      if (payload == null) {
+        throw new NullPointerException(
+            "payloads["
+                + i
+                + "] is null: ingress '"
+                + name
+                + "' takes no null payloads (nothing of this batch was offered)");
+      }
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * Offers the payloads from {@code tally.next} on until one is refused or none is left. One clock
+   * reading stamps the run's messages and one block of the sequence gives their trace ids (ids of
+   * payloads a refusal leaves unoffered are skipped, as a refused single offer skips its id); the
+   * consumer is signalled once, after the run, if anything was queued.
+   */
+  private void offerRun(List<? extends T> payloads, BatchTally tally) {
+    int from = tally.next;
+    int left = tally.size - from;
+    if (left == 0) {
+      return;
+    }
+    long now = clock.nanoTime();
+    long firstId = sequence.getAndAdd(left) + 1;
+    tally.queued = false;
+    ListIterator<? extends T> it = payloads.listIterator(from);
+    if (lockFree) {
+      offerEach(it, tally, firstId - from, now);
+    } else {
+      lock.lock();
+      try {
+        if (closed) {
+          // counted as CLOSED in the edge's ledger, as a single offer is
+          tally.record(link.edge.offer(dataMessage(it.next(), firstId, now)));
+        } else {
+          offerEach(it, tally, firstId - from, now);
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+    OfferResult refusal = tally.refusal();
+    if (refusal != null && refusal.status() == OfferStatus.CLOSED) {
+      tally.record(closedResult());
+    }
+    if (tally.queued) {
+      link.consumer.signal(link.consumer.band);
+    }
+  }
+
+  /** The loop of {@link #offerRun}: the payload at index i gets the id {@code idBase + i}. */
+  private void offerEach(ListIterator<? extends T> it, BatchTally tally, long idBase, long now) {
+    while (it.hasNext()) {
+      Message<T> message = dataMessage(it.next(), idBase + tally.next, now);
+      if (!tally.record(link.edge.offer(message))) {
+        return;
+      }
+    }
+  }
+
+  private Message<T> dataMessage(T payload, long id, long now) {
+    return Message.create(payload, Headers.empty(), TraceIds.nth(seed, id), now, Plane.DATA);
   }
 
   /** Called by the consumer side when it made room while putters or listeners wait. */
