@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safety: an immutable record.
  *
  * @param message the message
- * @param node the node involved: the one that failed on it, or its intended consumer
+ * @param node the node involved: the one that failed on it, the one that emitted it and then failed
+ *     ({@link Reason#PRODUCER_FAILED}), or its intended consumer
  * @param edgeId the edge involved, or {@code null} if none (e.g. a failure in {@code onTick})
  * @param reason the category
  * @param cause the exception, or {@code null} when the reason says it all
@@ -35,6 +36,13 @@ public record DeadLetter(
     /** Its consumer had stopped, or the edge was closed. */
     CONSUMER_STOPPED,
     /** Still queued or parked when a shutdown timed out. */
-    SHUTDOWN_UNDELIVERED
+    SHUTDOWN_UNDELIVERED,
+    /**
+     * Emitted by a node that then stopped by its error policy ({@code STOP_NODE}, or {@code
+     * RESTART} with its budget spent) while the message still waited in the node's outbox for room
+     * on a full {@code BLOCK} edge. The message itself was fine; {@link DeadLetter#node()} is the
+     * node that emitted it and {@link DeadLetter#cause()} its failure.
+     */
+    PRODUCER_FAILED
   }
 }

@@ -14,7 +14,10 @@ import java.util.Objects;
  *       dead-lettered, so upstream producers are not stalled: what they still emit to it is
  *       dead-lettered too ({@code CONSUMER_STOPPED}). A source whose every consumer has stopped is
  *       done (it finishes as if exhausted, so the graph can still complete); an output whose every
- *       edge is closed no longer holds back a source's other outputs.
+ *       edge is closed no longer holds back a source's other outputs. Messages the node emitted
+ *       before it failed and that still waited in its outbox for room on a full {@code BLOCK} edge
+ *       are dead-lettered as {@code PRODUCER_FAILED}, naming the node and its failure; what its
+ *       edges had already accepted is delivered.
  *   <li>{@link #STOP_GRAPH}: the whole graph shuts down gracefully.
  *   <li>{@link #restart(int, Duration)}: the node is restarted ({@code onStop} then {@code
  *       onStart}), at most {@code maxRestarts} times within {@code window}; beyond that it stops as

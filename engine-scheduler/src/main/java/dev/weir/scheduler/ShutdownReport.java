@@ -18,10 +18,12 @@ import java.util.Locale;
  * @param edges per edge, ingress edges first
  * @param nodes each node's final state, in topological order
  * @param deadLetters how many dead letters the graph produced in its whole run
- * @param stopFailures nodes whose {@code onStop} threw, with the exception's text, and nodes still
- *     inside a hook when the timeout and a short grace ran out: such a node takes no more input;
- *     what is queued for it is counted here as undelivered, and is dead-lettered (and its {@code
- *     onStop} called, on its own worker) when the hook returns
+ * @param stopFailures what went wrong during the stop, one line each, starting with the node's
+ *     name: a node whose {@code onStop} threw ("onStop threw", with the exception's text); a node
+ *     still inside a hook when the timeout and a short grace ran out ("still inside a hook"): such
+ *     a node takes no more input, what is queued for it is counted here as undelivered, and is
+ *     dead-lettered (and its {@code onStop} called, on its own worker) when the hook returns; and a
+ *     worker that ended with a fatal error
  */
 public record ShutdownReport(
     String graph,
@@ -94,7 +96,7 @@ public record ShutdownReport(
       sb.append('\n');
     }
     for (String failure : stopFailures) {
-      sb.append("  onStop failed: ").append(failure).append('\n');
+      sb.append("  stop problem: ").append(failure).append('\n');
     }
     return sb.toString();
   }

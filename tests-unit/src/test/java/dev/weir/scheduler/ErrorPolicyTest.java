@@ -181,7 +181,7 @@ class ErrorPolicyTest {
     ShutdownReport report = running.stop(LONG);
 
     assertThat(report.stopFailures()).hasSize(1);
-    assertThat(report.stopFailures().get(0)).startsWith("a: ").contains("a onStop");
+    assertThat(report.stopFailures().get(0)).startsWith("a: onStop threw ").contains("a onStop");
     assertThat(log.nodesCalling("onStop")).containsExactly("sink", "b", "a", "source");
     assertThat(report.nodes())
         .extracting(ShutdownReport.NodeOutcome::state)
@@ -311,15 +311,17 @@ class ErrorPolicyTest {
 
   /**
    * A STOP_NODE failure while the node's outbox holds parked messages dead-letters them as
-   * NODE_FAILED at once; they are not "left undelivered at shutdown", so a clean stop reports none.
+   * PRODUCER_FAILED at once, naming the failed node and its failure; they are not "left undelivered
+   * at shutdown", so a clean stop reports none.
    *
-   * <p>Regression: the outbox of a node stopped by its policy was counted in the shutdown report's
+   * <p>Regressions: the outbox of a node stopped by its policy was counted in the shutdown report's
    * {@code undelivered}, which the report defines as what shutdown dead-lettered as
-   * SHUTDOWN_UNDELIVERED.
+   * SHUTDOWN_UNDELIVERED; and its letters said NODE_FAILED with the healthy consumer as the node,
+   * which reads as "the sink failed on it".
    */
   @ParameterizedTest(name = "workers={0}")
   @ValueSource(ints = {1, 2, 4})
-  void onMessage_throwingUnderStopNodeWithAParkedOutbox_deadLettersTheOutboxAsNodeFailed(
+  void onMessage_throwingUnderStopNodeWithAParkedOutbox_deadLettersTheOutboxAsProducerFailed(
       int workers) throws Exception {
     CollectingSink sink = new CollectingSink();
     Graph graph =
@@ -356,22 +358,22 @@ class ErrorPolicyTest {
       report = running.stop(LONG);
     }
     List<Long> parked = new ArrayList<>();
-    List<Object> failedInputs = new ArrayList<>();
-    for (DeadLetter d : deadLetters.withReason(DeadLetter.Reason.NODE_FAILED)) {
-      if ("burst.out->sink.in".equals(d.edgeId())) {
-        parked.add((Long) d.message().payload());
-      } else {
-        failedInputs.add(d.message().payload());
-      }
+    for (DeadLetter d : deadLetters.withReason(DeadLetter.Reason.PRODUCER_FAILED)) {
+      assertThat(d.edgeId()).isEqualTo("burst.out->sink.in");
+      assertThat(d.node()).as("the node that failed, not the sink").isEqualTo("burst");
+      assertThat(d.cause()).isInstanceOf(Boom.class);
+      parked.add((Long) d.message().payload());
     }
-    assertThat(failedInputs).containsExactly(1L);
+    assertThat(deadLetters.payloads(DeadLetter.Reason.NODE_FAILED))
+        .as("only the input the node failed on")
+        .containsExactly(1L);
     assertThat(parked).as("at least the 6 of 10 that did not fit").hasSizeGreaterThanOrEqualTo(6);
     List<Long> accounted = new ArrayList<>(sink.received());
     accounted.addAll(parked);
     SchedulerFixtures.assertEachExactlyOnce(accounted, upTo(20), report.render());
     assertThat(report.timedOut()).isFalse();
     // The report accounts for the dropped outbox on its edge, so each edge's ledger closes; the
-    // dead letters say why (NODE_FAILED), and nothing was left over for the shutdown itself.
+    // dead letters say why (PRODUCER_FAILED), and nothing was left over for the shutdown itself.
     assertThat(
             report.edges().stream()
                 .filter(e -> e.id().equals("burst.out->sink.in"))

@@ -195,6 +195,10 @@ class GraphOwnershipTest {
           .asString()
           .startsWith("sink: ")
           .contains("weir-stuck-worker-0");
+      assertThat(report.render())
+          .as("a stuck hook is not an onStop failure")
+          .contains("stop problem: sink: still inside a hook")
+          .doesNotContain("onStop threw");
       // Returns once the stop is over, not after its own ten minutes.
       assertThat(completion.get(LONG.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
       assertThat(running.isRunning()).as("a worker is still inside sink's hook").isTrue();

@@ -117,7 +117,7 @@ class SchedulerConfigTest {
         .contains("a.out->b.in")
         .contains("delivered=10 droppedByPolicy=2 undelivered=3")
         .contains("node a: STOPPED")
-        .contains("onStop failed: b: onStop threw boom");
+        .contains("stop problem: b: onStop threw boom");
   }
 
   @Test

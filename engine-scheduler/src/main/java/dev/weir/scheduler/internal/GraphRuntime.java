@@ -830,7 +830,7 @@ public final class GraphRuntime implements RunningGraph {
         if (cell.viewState() != NodeState.FAILED) {
           Throwable failure = cell.callOnStop();
           if (failure != null) {
-            stopFailures.add(cell.name + ": " + failure);
+            stopFailures.add(cell.name + ": onStop threw " + failure);
           }
         }
         cell.markStopped();

@@ -709,7 +709,7 @@ final class NodeCell implements NodeContext, InputGate {
       link.edge.close();
     }
     discardInputs(DeadLetter.Reason.CONSUMER_STOPPED);
-    deadLetterOutbox(DeadLetter.Reason.NODE_FAILED, cause);
+    deadLetterOutbox(DeadLetter.Reason.PRODUCER_FAILED, cause);
     if (!inStop) {
       callOnStop();
     }
@@ -734,7 +734,11 @@ final class NodeCell implements NodeContext, InputGate {
         for (ArrayDeque<Message<?>> parked : List.of(link.parkedControl, link.parked)) {
           Message<?> m;
           while ((m = parked.pollFirst()) != null) {
-            runtime.deadLetter(new DeadLetter(m, link.consumer.name, link.id, reason, cause));
+            // The node involved: this one if its failure is why the message goes undelivered,
+            // else the consumer it was meant for.
+            String involved =
+                reason == DeadLetter.Reason.PRODUCER_FAILED ? name : link.consumer.name;
+            runtime.deadLetter(new DeadLetter(m, involved, link.id, reason, cause));
             // Counted per edge whatever the reason: the report's "undelivered" is everything this
             // edge accepted or its producer parked that was dead-lettered instead of delivered,
             // so each edge's ledger closes (see ShutdownReport.EdgeOutcome).
