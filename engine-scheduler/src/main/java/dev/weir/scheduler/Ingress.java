@@ -45,7 +45,7 @@ public interface Ingress<T> {
    * Offers a DATA payload, waiting up to {@code timeout} for room while the edge is full.
    *
    * @param payload the payload; never null
-   * @param timeout the longest wait
+   * @param timeout the longest wait; zero or negative: no wait, as {@link #offer}
    * @return the outcome: BLOCKED if it timed out, CLOSED if the graph began shutting down
    * @throws InterruptedException if the calling thread is interrupted while waiting
    */
@@ -82,7 +82,8 @@ public interface Ingress<T> {
    *
    * @param payloads the payloads; neither the list nor any element may be null (checked before
    *     anything is offered)
-   * @param timeout the longest time to wait for room, in total
+   * @param timeout the longest time to wait for room, in total; zero or negative: no wait, as
+   *     {@link #offerAll}
    * @return what became of the payloads, and where and why the batch stopped
    * @throws NullPointerException if the list, an element or the timeout is null; nothing was
    *     offered

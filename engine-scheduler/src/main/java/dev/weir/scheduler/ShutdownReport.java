@@ -78,11 +78,15 @@ public record ShutdownReport(
     sb.append("shutdown of '").append(graph).append("': ");
     sb.append(timedOut ? "TIMED OUT" : "clean").append(" in ").append(elapsed.toMillis());
     sb.append(" ms, dead letters: ").append(deadLetters).append('\n');
+    int idWidth = 1;
+    for (EdgeOutcome e : edges) {
+      idWidth = Math.max(idWidth, e.id().length()); // nested subgraphs make long ids
+    }
     for (EdgeOutcome e : edges) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "  %-40s delivered=%d droppedByPolicy=%d undelivered=%d%n",
+              "  %-" + idWidth + "s  delivered=%d droppedByPolicy=%d undelivered=%d%n",
               e.id(),
               e.delivered(),
               e.droppedByPolicy(),

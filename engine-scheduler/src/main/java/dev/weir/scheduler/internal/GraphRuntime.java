@@ -99,7 +99,8 @@ public final class GraphRuntime implements RunningGraph {
     this.timers = new TickTimers(queues);
     List<String> order = graph.topologicalOrder();
     this.cells = new NodeCell[order.size()];
-    Map<String, NodeCell> byName = new HashMap<>();
+    Map<String, NodeCell> byName =
+        new LinkedHashMap<>(); // in topological order, as errors list them
     for (int i = 0; i < cells.length; i++) {
       GraphNode gn = graph.node(order.get(i)).orElseThrow();
       cells[i] = new NodeCell(i, gn.name(), gn.node(), this, config);
