@@ -4,8 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Raised, or carried in a {@link OfferStatus#FAILED} result, when a message is offered to a full
- * {@link OverflowPolicy#FAIL} edge, or when a COALESCE merge throws (the merge's exception is then
- * the cause). The message names the edge and its capacity.
+ * {@link OverflowPolicy#FAIL} edge. The message names the edge and its capacity. (A COALESCE merge
+ * that throws fails the offer with a {@link MergeFailedException} instead.)
  *
  * <p>Thread-safety: immutable once thrown.
  */
@@ -20,7 +20,7 @@ public final class EdgeOverflowException extends RuntimeException {
    *
    * @param edgeId the full edge's id
    * @param message what happened and what to do
-   * @param cause the merge's exception, or {@code null}
+   * @param cause the underlying exception, or {@code null}
    */
   public EdgeOverflowException(String edgeId, String message, @Nullable Throwable cause) {
     super(message, cause);

@@ -89,7 +89,8 @@ public final class OfferResult {
   /**
    * The offer failed.
    *
-   * @param failure why: an {@link EdgeOverflowException} or the exception a merge threw
+   * @param failure why: an {@link EdgeOverflowException} (a full FAIL edge) or a {@link
+   *     MergeFailedException} (a COALESCE merge failed)
    * @return a new FAILED result
    */
   public static OfferResult failed(Throwable failure) {

@@ -222,8 +222,8 @@ class EdgeOverflowContractTest {
       OfferResult result = edge.offer(data("boom:1"));
 
       assertThat(result.status()).isEqualTo(OfferStatus.FAILED);
-      assertThat(result.cause()).isInstanceOf(EdgeOverflowException.class).hasCause(boom);
-      assertThat(((EdgeOverflowException) result.cause()).edgeId()).isEqualTo(ID);
+      assertThat(result.cause()).isInstanceOf(MergeFailedException.class).hasCause(boom);
+      assertThat(((MergeFailedException) result.cause()).edgeId()).isEqualTo(ID);
       assertThat(result.reason()).contains(ID).contains("merge broke");
       assertThat(edge.offer(data("k0:fine")).status()).isEqualTo(OfferStatus.COALESCED);
       List<Message<String>> delivered = drain(edge);

@@ -8,6 +8,7 @@ import dev.weir.core.EdgeOverflowException;
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.EdgeStats;
 import dev.weir.core.Graph;
+import dev.weir.core.MergeFailedException;
 import dev.weir.core.Nodes;
 import dev.weir.core.OverflowPolicy;
 import dev.weir.scheduler.SchedulerFixtures.Boom;
@@ -153,7 +154,8 @@ class ErrorAccountingTest {
           .allSatisfy(
               d -> {
                 assertThat(d.edgeId()).isEqualTo(EDGE);
-                assertThat(d.cause()).isInstanceOf(EdgeOverflowException.class);
+                assertThat(d.cause()).isInstanceOf(MergeFailedException.class);
+                assertThat(((MergeFailedException) d.cause()).edgeId()).isEqualTo(EDGE);
                 assertThat(Objects.requireNonNull(d.cause()).getCause()).isInstanceOf(Boom.class);
               });
       EdgeStats stats = Objects.requireNonNull(running.snapshot().edge(EDGE));

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.core.Edge;
 import dev.weir.core.EdgeOverflowException;
 import dev.weir.core.EdgeStats;
+import dev.weir.core.MergeFailedException;
 import dev.weir.core.Message;
 import dev.weir.core.OfferResult;
 import dev.weir.core.OfferStatus;
+import dev.weir.core.OverflowPolicy;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -126,7 +128,12 @@ public final class CheckedEdge<T> {
       case DROPPED -> dropped++;
       case FAILED -> {
         failed++;
-        assertThat(result.cause()).as(context("cause")).isInstanceOf(EdgeOverflowException.class);
+        assertThat(result.cause())
+            .as(context("cause"))
+            .isInstanceOf(
+                edge.spec().policy().kind() == OverflowPolicy.Kind.COALESCE
+                    ? MergeFailedException.class
+                    : EdgeOverflowException.class);
       }
       case REJECTED -> rejected++;
       case CLOSED -> closed++;

@@ -1,7 +1,7 @@
 package dev.weir.core.internal;
 
-import dev.weir.core.EdgeOverflowException;
 import dev.weir.core.EdgeSpec;
+import dev.weir.core.MergeFailedException;
 import dev.weir.core.Message;
 import dev.weir.core.OfferResult;
 import dev.weir.core.OverflowPolicy;
@@ -121,7 +121,7 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
     } catch (RuntimeException e) {
       counters.incrementProducer(EdgeCounters.FAILED);
       return OfferResult.failed(
-          new EdgeOverflowException(
+          new MergeFailedException(
               id,
               "edge "
                   + id

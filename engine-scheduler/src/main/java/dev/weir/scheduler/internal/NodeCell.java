@@ -4,6 +4,7 @@ import dev.weir.core.Clock;
 import dev.weir.core.EdgeOverflowException;
 import dev.weir.core.Headers;
 import dev.weir.core.InputGate;
+import dev.weir.core.MergeFailedException;
 import dev.weir.core.Message;
 import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
@@ -950,7 +951,7 @@ final class NodeCell implements NodeContext, InputGate {
       }
       case FAILED -> {
         Throwable cause = result.cause();
-        if (cause != null && cause.getCause() != null) {
+        if (cause instanceof MergeFailedException) {
           // A throwing COALESCE merge: the incoming message goes to dead letters with the cause and
           // the edge counts it as failed. It is that edge's problem, not the producer's: the
           // producer goes on, and the output's other edges keep the message they got.
