@@ -126,11 +126,21 @@ public final class EdgeSpec {
   }
 
   /**
-   * Returns the problem with this spec, if any.
+   * Returns the problems with this spec, if any.
    *
-   * @return {@code null} if the spec can be built, else what is wrong and how to fix it
+   * @return {@code null} if the spec can be built, else what is wrong and how to fix it (both
+   *     capacities' problems, separated by "; ", when both are wrong)
    */
   public @Nullable String problem() {
+    String data = capacityProblem();
+    String control = controlCapacityProblem();
+    if (data == null) {
+      return control;
+    }
+    return control == null ? data : data + "; " + control;
+  }
+
+  private @Nullable String capacityProblem() {
     if (capacity < 1) {
       return "capacity "
           + capacity
@@ -143,6 +153,10 @@ public final class EdgeSpec {
           + MAX_CAPACITY
           + " (2^30) messages and allocates its slots up front; choose a bound you can afford";
     }
+    return null;
+  }
+
+  private @Nullable String controlCapacityProblem() {
     if (controlCapacity < 1) {
       return "control capacity "
           + controlCapacity

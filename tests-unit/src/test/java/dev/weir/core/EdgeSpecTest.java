@@ -85,6 +85,13 @@ class EdgeSpecTest {
   }
 
   @Test
+  void problem_bothCapacitiesWrong_namesBoth() {
+    assertThat(EdgeSpec.of(0, OverflowPolicy.BLOCK).withControlCapacity(0).problem())
+        .startsWith("capacity 0 is invalid")
+        .contains("; control capacity 0 is invalid");
+  }
+
+  @Test
   void problem_validSpecs_isNull() {
     assertThat(EdgeSpec.of(1, OverflowPolicy.FAIL).withControlCapacity(1).problem()).isNull();
   }
