@@ -53,6 +53,13 @@ import org.slf4j.LoggerFactory;
  * after it (after each poll, and behind a full fence at the end of its activation), so the putter
  * is woken by that later progress.
  *
+ * Batches (offerAll, putAll) offer each payload exactly as offer does, lock-free or, for LATEST and
+ * COALESCE, under `lock` taken once per run, so everything above holds per payload; they only share
+ * one clock reading and one block of trace ids per run, and signal the consumer once, after the
+ * run's last enqueue: the signal's push happens-after every message of the run is in the edge, so
+ * the activation it causes can take them all, and putAll signals before it waits (each run ends
+ * with its signal), so a consumer is never left unwoken with messages a waiting putter put in.
+ *
  * Asynchronous producers (the Flow subscriber adapter) cannot wait on `room`: they register a room
  * listener and call armRoomWait() when they need room, which is the same producer half (set the
  * flag, fence, re-check the edge) without the lock. roomAvailable() runs the listeners after
