@@ -58,7 +58,9 @@ public final class Scheduler {
    * @throws IllegalArgumentException if a node named in the configuration is not in the graph
    * @throws IllegalStateException if one of the graph's node instances is still running in a graph
    *     (this one started before and not yet stopped, or another graph built from the same node
-   *     objects): a node instance holds its own state and runs in one graph at a time
+   *     objects): a node instance holds its own state and runs in one graph at a time; or if
+   *     metrics are on and a running graph of the same name already reports to the same {@code
+   *     MeterRegistry} (the meters are tagged by graph name)
    */
   public RunningGraph start(Graph graph) {
     return GraphRuntime.start(graph, config);

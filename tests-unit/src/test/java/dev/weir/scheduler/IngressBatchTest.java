@@ -20,6 +20,7 @@ import dev.weir.scheduler.SchedulerFixtures.DeadLetterLog;
 import dev.weir.scheduler.SchedulerFixtures.Gate;
 import dev.weir.scheduler.SchedulerFixtures.ValidatingSink;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -168,6 +169,44 @@ class IngressBatchTest {
       assertThat(r.count(OfferStatus.ACCEPTED)).isEqualTo(100);
       await().atMost(LONG).until(() -> sink.count() == 101);
       assertThat(sink.received()).isEqualTo(values(0, 101));
+    } finally {
+      gate.open();
+      running.stop(LONG);
+    }
+  }
+
+  /**
+   * Regression: a timeout beyond a long of nanoseconds threw ArithmeticException once the call had
+   * to wait, after putAll had already put part of its batch in.
+   */
+  @Test
+  void putAndPutAll_withTimeoutsBeyondALongOfNanos_waitOrReturnInsteadOfThrowing()
+      throws Exception {
+    Gate gate = new Gate();
+    CollectingSink sink = new CollectingSink();
+    RunningGraph running = startHeld("batch-forever", 1, sink, gate, EdgeSpec.blocking(2));
+    try {
+      Ingress<Long> ingress = running.ingress("in", Long.class);
+      Duration forever = ChronoUnit.FOREVER.getDuration();
+      Duration never = forever.negated();
+      AtomicReference<Thread> putter = new AtomicReference<>();
+      CompletableFuture<BatchOfferResult> put =
+          SchedulerFixtures.onNewThread(
+              "batch-putter",
+              () -> {
+                putter.set(Thread.currentThread());
+                return ingress.putAll(values(1, 6), forever);
+              });
+      await().atMost(LONG).until(() -> isTimedWaiting(putter.get()));
+      assertThat(ingress.put(9L, never).status()).isEqualTo(OfferStatus.BLOCKED);
+      assertThat(ingress.putAll(List.of(9L), never).refusal()).isEqualTo(OfferResult.blocked());
+
+      gate.open();
+
+      assertThat(put.get(30, TimeUnit.SECONDS).isComplete()).isTrue();
+      assertThat(ingress.put(6L, forever).status()).isEqualTo(OfferStatus.ACCEPTED);
+      await().atMost(LONG).until(() -> sink.count() == 7);
+      assertThat(sink.received()).isEqualTo(values(0, 7));
     } finally {
       gate.open();
       running.stop(LONG);

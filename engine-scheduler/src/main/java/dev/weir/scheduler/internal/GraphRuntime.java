@@ -89,6 +89,14 @@ public final class GraphRuntime implements RunningGraph {
     this.name = graph.name();
     this.config = config;
     this.clock = config.clock();
+    List<String> order = graph.topologicalOrder();
+    // Checked before the meters are registered, so a refused start leaves none behind.
+    for (String configured : config.priorities().keySet()) {
+      requireNode(order, configured, "priority");
+    }
+    for (String configured : config.errorPolicies().keySet()) {
+      requireNode(order, configured, "errorPolicy");
+    }
     MeterRegistry registry = config.registry();
     MicrometerRuntimeMetrics micrometer =
         registry == null ? null : new MicrometerRuntimeMetrics(registry, clock, name);
@@ -97,20 +105,12 @@ public final class GraphRuntime implements RunningGraph {
         ReadyQueues.create(
             config.workers(), config.weights(), config.seed(), config.pickPerturbation(), metrics);
     this.timers = new TickTimers(queues);
-    List<String> order = graph.topologicalOrder();
     this.cells = new NodeCell[order.size()];
-    Map<String, NodeCell> byName =
-        new LinkedHashMap<>(); // in topological order, as errors list them
+    Map<String, NodeCell> byName = new HashMap<>();
     for (int i = 0; i < cells.length; i++) {
       GraphNode gn = graph.node(order.get(i)).orElseThrow();
       cells[i] = new NodeCell(i, gn.name(), gn.node(), this, config);
       byName.put(gn.name(), cells[i]);
-    }
-    for (String configured : config.priorities().keySet()) {
-      requireNode(byName, configured, "priority");
-    }
-    for (String configured : config.errorPolicies().keySet()) {
-      requireNode(byName, configured, "errorPolicy");
     }
     this.events = new EventLog(order.toArray(new String[0]));
     this.deadLetterHandler =
@@ -138,8 +138,9 @@ public final class GraphRuntime implements RunningGraph {
     }
   }
 
-  private static void requireNode(Map<String, NodeCell> byName, String node, String setting) {
-    if (!byName.containsKey(node)) {
+  /** Checks a configured node name; the error lists the nodes in topological order. */
+  private static void requireNode(List<String> order, String node, String setting) {
+    if (!order.contains(node)) {
       throw new IllegalArgumentException(
           "Scheduler."
               + setting
@@ -147,7 +148,7 @@ public final class GraphRuntime implements RunningGraph {
               + node
               + "\", ...) names no node of this graph; its nodes"
               + " are "
-              + byName.keySet());
+              + order);
     }
   }
 

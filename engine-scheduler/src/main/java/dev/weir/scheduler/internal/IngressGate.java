@@ -184,7 +184,8 @@ final class IngressGate<T> implements Ingress<T> {
     if (result.status() != OfferStatus.BLOCKED) {
       return result; // the common case reads no clock: a clock read costs as much as the offer
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long waitNanos = saturatedNanos(timeout);
+    long started = System.nanoTime();
     while (result.status() == OfferStatus.BLOCKED) {
       lock.lock();
       try {
@@ -193,7 +194,7 @@ final class IngressGate<T> implements Ingress<T> {
         if (result.status() != OfferStatus.BLOCKED) {
           return result;
         }
-        long remaining = deadline - System.nanoTime();
+        long remaining = waitNanos - (System.nanoTime() - started); // no overflow
         if (remaining <= 0) {
           return result;
         }
@@ -219,9 +220,10 @@ final class IngressGate<T> implements Ingress<T> {
     BatchTally tally = new BatchTally(checkedSize(payloads));
     offerRun(payloads, tally);
     if (!isBlocked(tally)) {
-      return tally.result(); // the common case reads no clock for a deadline
+      return tally.result(); // the common case reads no clock for a wait
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long waitNanos = saturatedNanos(timeout);
+    long started = System.nanoTime();
     while (isBlocked(tally)) {
       lock.lock();
       try {
@@ -231,7 +233,7 @@ final class IngressGate<T> implements Ingress<T> {
         if (!isBlocked(tally)) {
           break;
         }
-        long remaining = deadline - System.nanoTime();
+        long remaining = waitNanos - (System.nanoTime() - started); // no overflow
         if (remaining <= 0) {
           break;
         }
@@ -246,6 +248,23 @@ final class IngressGate<T> implements Ingress<T> {
       offerRun(payloads, tally);
     }
     return tally.result();
+  }
+
+  /**
+   * The timeout in nanoseconds, between 0 (zero or negative: no wait) and Long.MAX_VALUE: a
+   * duration beyond a long of nanoseconds (about 292 years, e.g. {@code ChronoUnit.FOREVER}'s)
+   * waits that long instead of throwing, perhaps after part of a batch went in. Never negative, so
+   * {@code waitNanos - elapsed} cannot overflow.
+   */
+  static long saturatedNanos(Duration timeout) {
+    if (timeout.isNegative()) {
+      return 0;
+    }
+    try {
+      return timeout.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private static boolean isBlocked(BatchTally tally) {

@@ -38,16 +38,39 @@ final class MicrometerRuntimeMetrics implements RuntimeMetrics {
   private final Timer tickLateness;
   private final Timer controlLatency;
 
+  /** Makes "is this graph name free in the registry, then take it" one step across graphs. */
+  private static final Object NAMES = new Object();
+
+  private static final String LOOP_LATENCY = "weir.scheduler.loop.latency";
+
+  /**
+   * Registers the graph's first meters.
+   *
+   * @throws IllegalStateException if a running graph of the same name reports to the registry
+   */
   MicrometerRuntimeMetrics(MeterRegistry registry, Clock clock, String graph) {
     this.registry = registry;
     this.clock = clock;
     this.graphTag = Tags.of("graph", graph);
-    this.queueWait =
-        keep(
-            Timer.builder("weir.scheduler.loop.latency")
-                .description("time a ready node waited in its band before a worker ran it")
-                .tags(graphTag)
-                .register(registry));
+    synchronized (NAMES) {
+      // Micrometer hands a second registration of the same name and tags the first one's meter
+      // (gauges and function counters of the second are ignored), so two running graphs of one
+      // name would share meters and the first to stop would remove the other's.
+      if (registry.find(LOOP_LATENCY).tags(graphTag).meter() != null) {
+        throw new IllegalStateException(
+            "a running graph named '"
+                + graph
+                + "' already reports to this MeterRegistry: its meters would be shared with this"
+                + " one and removed when either stops. Give each running graph its own name, or"
+                + " its own registry");
+      }
+      this.queueWait =
+          keep(
+              Timer.builder(LOOP_LATENCY)
+                  .description("time a ready node waited in its band before a worker ran it")
+                  .tags(graphTag)
+                  .register(registry));
+    }
     this.tickLateness =
         keep(
             Timer.builder("weir.scheduler.tick.lateness")
@@ -69,7 +92,8 @@ final class MicrometerRuntimeMetrics implements RuntimeMetrics {
 
   void bindEdge(Edge<?> edge) {
     Tags tags = graphTag.and("edge", edge.id());
-    offers(edge, tags, "accepted", EdgeStats::accepted);
+    // EdgeStats.accepted includes the offers that evicted: counted once, under "evicted".
+    offers(edge, tags, "accepted", s -> s.accepted() - s.evicted());
     offers(edge, tags, "evicted", EdgeStats::evicted);
     offers(edge, tags, "coalesced", EdgeStats::coalesced);
     offers(edge, tags, "blocked", EdgeStats::blocked);
