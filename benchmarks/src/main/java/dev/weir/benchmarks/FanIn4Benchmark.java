@@ -23,11 +23,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * </pre>
  *
  * <p>Weir: one long-lived graph per trial, the producers calling {@code Ingress.put}, either all on
- * one shared ingress or on one ingress each (all into the sink's one input port). Peers: {@code
- * ArrayBlockingQueue} put/take, JCTools {@code MpscArrayQueue} (yielding when full or empty),
- * Reactor {@code merge} of {@code subscribeOn} sources on a 4-thread scheduler (the issue's
- * comparable Reactor row), and Pekko {@code Merge} of four {@code async()} sources. Reactor and
- * Pekko run their sources on their own threads, not on application threads.
+ * one shared ingress or on one ingress each (all into the sink's one input port), or sending
+ * batches of {@value FanIn4#BATCH} with {@code Ingress.putAll} on the shared ingress ({@code
+ * weirSharedIngressBatch}, whose peer is JCTools' {@code fill}/{@code drain}, {@code
+ * jctoolsMpscBatch}). Peers: {@code ArrayBlockingQueue} put/take, JCTools {@code MpscArrayQueue}
+ * (yielding when full or empty), Reactor {@code merge} of {@code subscribeOn} sources on a 4-thread
+ * scheduler (the issue's comparable Reactor row), and Pekko {@code Merge} of four {@code async()}
+ * sources. Reactor and Pekko run their sources on their own threads, not on application threads.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar FanIn4Benchmark}. Normalized in the
  * regression gate by {@code arrayBlockingQueue}.

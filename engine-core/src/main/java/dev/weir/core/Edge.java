@@ -34,7 +34,8 @@ public interface Edge<T> {
    * @param spec capacity, policy and CONTROL lane capacity
    * @param <T> the payload type
    * @return a new, open, empty edge
-   * @throws IllegalArgumentException if the spec has a capacity below 1, naming the edge
+   * @throws IllegalArgumentException if the spec is invalid ({@link EdgeSpec#problem()}), naming
+   *     the edge
    */
   static <T> Edge<T> create(String id, PortSpec<T> input, EdgeSpec spec) {
     return Edges.create(id, input, spec);

@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
  * How an edge is built: its data capacity, its {@link OverflowPolicy}, the capacity of its CONTROL
  * lane, and whether it closes a feedback loop.
  *
- * <p>Capacity is checked when the graph is built (so the error can name the edge) or when an edge
- * is created directly with {@link Edge#create}: it must be at least 1.
+ * <p>Capacities are checked when the graph is built (so the error can name the edge) or when an
+ * edge is created directly with {@link Edge#create}: each must be between 1 and {@link
+ * #MAX_CAPACITY} ({@link #problem()} says what is wrong).
  *
  * <p>Thread-safety: immutable.
  */

@@ -17,8 +17,9 @@ import java.util.Optional;
  * a runtime never needs to know that subgraphs exist. Every list has a deterministic order: the
  * same declarations always give the same nodes, edge ids and orders.
  *
- * <p>A graph holds the {@link Node} instances it was built from; building two graphs from the same
- * instances and running both at once breaks the rule that a node's hooks never overlap.
+ * <p>A graph holds the {@link Node} instances it was built from. A node instance runs in one graph
+ * at a time, so that its hooks never overlap: starting a graph (this one again, or another built
+ * from the same instances) while one of its nodes still runs elsewhere is refused by the scheduler.
  *
  * <p>Thread-safety: immutable and safe to share between threads.
  */

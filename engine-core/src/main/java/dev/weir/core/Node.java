@@ -48,7 +48,8 @@ public interface Node {
    * Called once before the graph delivers anything.
    *
    * @param ctx the node's context
-   * @throws Exception to fail the graph's start; nodes already started get {@link #onStop}
+   * @throws Exception to fail the graph's start; this node and the nodes started before it get
+   *     {@link #onStop}
    */
   default void onStart(NodeContext ctx) throws Exception {}
 
@@ -84,7 +85,8 @@ public interface Node {
   default void onTick(NodeContext ctx) throws Exception {}
 
   /**
-   * Called during shutdown once all inputs are exhausted; may emit.
+   * Called once the node's inputs are exhausted, whether the graph finishes on its own (its sources
+   * ran dry) or is being stopped; may emit.
    *
    * @param ctx the node's context
    * @throws Exception handled by the node's error policy

@@ -145,9 +145,9 @@ public final class BatchOfferResult {
    * Returns why the payload at index {@link #taken()} was not taken: {@link OfferStatus#BLOCKED}
    * (the edge was full; for {@code putAll}, it stayed full until the timeout), {@link
    * OfferStatus#CLOSED} (the graph is shutting down, or the ingress's node stopped), {@link
-   * OfferStatus#FAILED} (a full {@code FAIL} edge; the cause is in the result) or {@link
-   * OfferStatus#REJECTED} (the payload failed the port's type check or validator; the reason names
-   * it).
+   * OfferStatus#FAILED} (a full {@code FAIL} edge, or a {@code COALESCE} merge that failed; the
+   * cause is in the result) or {@link OfferStatus#REJECTED} (the payload failed the port's type
+   * check or validator; the reason names it).
    *
    * @return the refusing outcome, or null if every payload was taken
    */

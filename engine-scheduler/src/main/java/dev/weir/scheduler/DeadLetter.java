@@ -5,14 +5,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A message the graph could not deliver, with where and why. Every message that leaves the graph
- * undelivered and was not dropped, evicted or coalesced by an edge policy ends up here.
+ * undelivered and was not dropped, evicted or coalesced by an edge policy ends up here, with two
+ * exceptions that are only counted: messages emitted to an output with no edge ({@code
+ * ShutdownReport.NodeOutcome.unrouted}) and items a Flow publisher sink consumed after its
+ * subscriber cancelled ({@code discardedAfterCancel}). A hook that fails without a message in hand
+ * ({@code onTick}, a source's pull, {@code onFinish}) is logged and counted, not dead-lettered.
  *
  * <p>Thread-safety: an immutable record.
  *
  * @param message the message
  * @param node the node involved: the one that failed on it, the one that emitted it and then failed
  *     ({@link Reason#PRODUCER_FAILED}), or its intended consumer
- * @param edgeId the edge involved, or {@code null} if none (e.g. a failure in {@code onTick})
+ * @param edgeId the edge the message was on or meant for; {@code null} only for letters made
+ *     outside the engine (the engine always names one)
  * @param reason the category
  * @param cause the exception, or {@code null} when the reason says it all
  */
@@ -29,7 +34,10 @@ public record DeadLetter(
     NODE_FAILED,
     /** Emitted to a full FAIL edge. */
     OVERFLOW,
-    /** A COALESCE merge threw on it. */
+    /**
+     * A COALESCE edge's merge or key function failed on it: threw, or the merge returned null or a
+     * payload the port refuses. The cause is a {@link dev.weir.core.MergeFailedException}.
+     */
     MERGE_FAILED,
     /** Its payload had the wrong type or failed the port's validator. */
     REJECTED,

@@ -16,7 +16,7 @@ public enum NodeState {
   BLOCKED,
   /** Its inputs are exhausted and {@code onFinish} has run. */
   FINISHED,
-  /** Stopped by its error policy or by shutdown; {@code onStop} has run or will. */
+  /** Stopped by shutdown (whether or not it had finished); {@code onStop} has run or will. */
   STOPPED,
   /** Stopped because a hook threw and its error policy said so. */
   FAILED

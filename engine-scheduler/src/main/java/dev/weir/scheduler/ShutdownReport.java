@@ -6,8 +6,11 @@ import java.util.Locale;
 
 /**
  * What {@link RunningGraph#stop} did: per edge, what was delivered, discarded and left undelivered,
- * and whether the timeout fired. Messages left undelivered were passed to the dead-letter handler
- * with reason {@link DeadLetter.Reason#SHUTDOWN_UNDELIVERED}.
+ * and whether the timeout fired. Messages counted as undelivered were passed to the dead-letter
+ * handler with reason {@link DeadLetter.Reason#SHUTDOWN_UNDELIVERED} (left at the timeout), {@link
+ * DeadLetter.Reason#CONSUMER_STOPPED} (their consumer stopped by its error policy) or {@link
+ * DeadLetter.Reason#PRODUCER_FAILED} (still in a failed producer's outbox): see {@link
+ * EdgeOutcome#undelivered()}.
  *
  * <p>Thread-safety: an immutable record.
  *
