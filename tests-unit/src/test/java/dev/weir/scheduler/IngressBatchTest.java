@@ -150,15 +150,7 @@ class IngressBatchTest {
     RunningGraph running = startHeld("batch-put-waits", workers, sink, gate, EdgeSpec.blocking(2));
     try {
       Ingress<Long> ingress = running.ingress("in", Long.class);
-      AtomicReference<Thread> putter = new AtomicReference<>();
-      CompletableFuture<BatchOfferResult> put =
-          SchedulerFixtures.onNewThread(
-              "batch-putter",
-              () -> {
-                putter.set(Thread.currentThread());
-                return ingress.putAll(values(1, 101), LONG);
-              });
-      await().atMost(LONG).until(() -> isTimedWaiting(putter.get()));
+      CompletableFuture<BatchOfferResult> put = putAllUntilWaiting(ingress, values(1, 101), LONG);
       assertThat(put).isNotDone();
       assertThat(edgeStats(running).depth()).as("the first two are in").isEqualTo(2);
 
@@ -189,15 +181,7 @@ class IngressBatchTest {
       Ingress<Long> ingress = running.ingress("in", Long.class);
       Duration forever = ChronoUnit.FOREVER.getDuration();
       Duration never = forever.negated();
-      AtomicReference<Thread> putter = new AtomicReference<>();
-      CompletableFuture<BatchOfferResult> put =
-          SchedulerFixtures.onNewThread(
-              "batch-putter",
-              () -> {
-                putter.set(Thread.currentThread());
-                return ingress.putAll(values(1, 6), forever);
-              });
-      await().atMost(LONG).until(() -> isTimedWaiting(putter.get()));
+      CompletableFuture<BatchOfferResult> put = putAllUntilWaiting(ingress, values(1, 6), forever);
       assertThat(ingress.put(9L, never).status()).isEqualTo(OfferStatus.BLOCKED);
       assertThat(ingress.putAll(List.of(9L), never).refusal()).isEqualTo(OfferResult.blocked());
 
@@ -278,15 +262,7 @@ class IngressBatchTest {
     CollectingSink sink = new CollectingSink();
     RunningGraph running = startHeld("batch-put-closed", workers, sink, gate, EdgeSpec.blocking(2));
     Ingress<Long> ingress = running.ingress("in", Long.class);
-    AtomicReference<Thread> putter = new AtomicReference<>();
-    CompletableFuture<BatchOfferResult> put =
-        SchedulerFixtures.onNewThread(
-            "batch-putter",
-            () -> {
-              putter.set(Thread.currentThread());
-              return ingress.putAll(values(1, 6), LONG);
-            });
-    await().atMost(LONG).until(() -> isTimedWaiting(putter.get()));
+    CompletableFuture<BatchOfferResult> put = putAllUntilWaiting(ingress, values(1, 6), LONG);
     CompletableFuture<ShutdownReport> stop =
         SchedulerFixtures.onNewThread("stopper", () -> running.stop(LONG));
 
@@ -545,6 +521,21 @@ class IngressBatchTest {
       assertThat(v).as("thread %d's order", thread).isGreaterThan(last[thread]);
       last[thread] = v;
     }
+  }
+
+  /** Starts {@code putAll} on a new thread and returns once that thread waits for room. */
+  private static CompletableFuture<BatchOfferResult> putAllUntilWaiting(
+      Ingress<Long> ingress, List<Long> payloads, Duration timeout) {
+    AtomicReference<Thread> putter = new AtomicReference<>();
+    CompletableFuture<BatchOfferResult> put =
+        SchedulerFixtures.onNewThread(
+            "batch-putter",
+            () -> {
+              putter.set(Thread.currentThread());
+              return ingress.putAll(payloads, timeout);
+            });
+    await().atMost(LONG).until(() -> isTimedWaiting(putter.get()));
+    return put;
   }
 
   private static boolean isTimedWaiting(Thread thread) {
