@@ -116,13 +116,7 @@ final class IngressGate<T> implements Ingress<T> {
 
   private OfferResult offer(T payload, Plane plane) {
     Objects.requireNonNull(payload, "payload must not be null");
-    Message<T> message =
-        Message.create(
-            payload,
-            Headers.empty(),
-            TraceIds.nth(seed, sequence.incrementAndGet()),
-            clock.nanoTime(),
-            plane);
+    Message<T> message = message(payload, sequence.incrementAndGet(), clock.nanoTime(), plane);
     OfferResult result;
     if (lockFree) {
       result = offerLockFree(message);
@@ -313,7 +307,7 @@ final class IngressGate<T> implements Ingress<T> {
       try {
         if (closed) {
           // counted as CLOSED in the edge's ledger, as a single offer is
-          tally.record(link.edge.offer(dataMessage(it.next(), firstId, now)));
+          tally.record(link.edge.offer(message(it.next(), firstId, now, Plane.DATA)));
         } else {
           offerEach(it, tally, firstId - from, now);
         }
@@ -333,15 +327,16 @@ final class IngressGate<T> implements Ingress<T> {
   /** The loop of {@link #offerRun}: the payload at index i gets the id {@code idBase + i}. */
   private void offerEach(ListIterator<? extends T> it, BatchTally tally, long idBase, long now) {
     while (it.hasNext()) {
-      Message<T> message = dataMessage(it.next(), idBase + tally.next, now);
+      Message<T> message = message(it.next(), idBase + tally.next, now, Plane.DATA);
       if (!tally.record(link.edge.offer(message))) {
         return;
       }
     }
   }
 
-  private Message<T> dataMessage(T payload, long id, long now) {
-    return Message.create(payload, Headers.empty(), TraceIds.nth(seed, id), now, Plane.DATA);
+  /** The message for the {@code n}-th draw of this ingress's seeded trace-id sequence. */
+  private Message<T> message(T payload, long n, long now, Plane plane) {
+    return Message.create(payload, Headers.empty(), TraceIds.nth(seed, n), now, plane);
   }
 
   /** Called by the consumer side when it made room while putters or listeners wait. */
