@@ -1,41 +1,68 @@
 #!/usr/bin/env bash
-# The nightly regression gate of the benchmarks (docs/benchmarks.md). It is NOT part of `mvn verify`,
-# which only compiles the benchmarks and runs one tiny smoke iteration of each.
+# The nightly regression gate of the benchmarks (docs/benchmarks.md, "The regression gate"). It is
+# NOT part of `mvn verify`, which only compiles the benchmarks and runs one tiny smoke iteration of
+# each.
 #
-#   benchmarks/gate.sh                 build the jar, run every benchmark with -prof gc, compare the
-#                                      result with benchmarks/baseline.json (exit 1 on a regression)
-#   benchmarks/gate.sh --update        the same run, then write it as the new baseline: review the
-#                                      diff and commit it (a deliberate, separate step)
-#   benchmarks/gate.sh -- JMH-OPTIONS  extra JMH options, e.g. to plant a 25% slowdown of every Weir
-#                                      row and watch the gate fail:
-#                                      benchmarks/gate.sh -- -jvmArgsPrepend -Dweir.bench.slowdown=1.25
-#                                      (Prepend: a command-line -jvmArgsAppend would replace the
-#                                      classes' own heap settings)
+#   benchmarks/gate.sh                  build the jar, run ROUNDS rounds of the gated rows and their
+#                                       references with -prof gc, compare the merged result with
+#                                       benchmarks/baseline.json (exit 1 on a regression)
+#   benchmarks/gate.sh --update         the same with BASELINE_ROUNDS rounds, then write the result
+#                                       as the new baseline: review the diff and commit it (a
+#                                       deliberate, separate step)
+#   benchmarks/gate.sh --rounds N ...   run N rounds instead
+#   benchmarks/gate.sh -- JMH-OPTIONS   extra JMH options for every round, e.g. to plant a 25%
+#                                       slowdown of every Weir row and watch the gate fail:
+#                                       benchmarks/gate.sh -- -jvmArgsPrepend -Dweir.bench.slowdown=1.25
+#                                       (Prepend: a command-line -jvmArgsAppend would replace the
+#                                       classes' own heap settings)
 #
-# The result stays in benchmarks/target/gate-result.json; compare it again without re-running with
+# A round is one JMH run of every gated row and its references, one fork each, so that a row and
+# its references are measured minutes apart at most, and the rounds together show how much a row
+# varies from fork to fork. About 3 minutes a round on the project's 2-core machine.
+#
+# The result stays in benchmarks/target/gate/ (one JMH JSON per round) and
+# benchmarks/target/gate-result.json (the merged rounds); compare it again without re-running with
 #   java -cp benchmarks/target/benchmarks.jar dev.weir.benchmarks.tools.CompareBaseline \
 #       compare benchmarks/baseline.json benchmarks/target/gate-result.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+ROUNDS=10
+BASELINE_ROUNDS=15
 update=false
-if [[ "${1:-}" == "--update" ]]; then
-  update=true
-  shift
-fi
-if [[ "${1:-}" == "--" ]]; then
-  shift
+rounds=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --update) update=true; shift ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --) shift; break ;;
+    *) echo "unknown option $1 (JMH options go after --)" >&2; exit 2 ;;
+  esac
+done
+if [[ -z "$rounds" ]]; then
+  if $update; then rounds=$BASELINE_ROUNDS; else rounds=$ROUNDS; fi
 fi
 
 mvn -B -ntp -q -pl benchmarks -am package -DskipTests
+jar=benchmarks/target/benchmarks.jar
+tool=(java -cp "$jar" dev.weir.benchmarks.tools.CompareBaseline)
+mapfile -t includes < <("${tool[@]}" includes)
+dir=benchmarks/target/gate
+rm -rf "$dir"
+mkdir -p "$dir"
+files=()
+for ((k = 1; k <= rounds; k++)); do
+  echo "gate: round $k of $rounds ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))"
+  # One fork per row; the classes' own warm-up (3 x 1 s for the edges, 3 x 2 s for the rest, which
+  # the pipelines need to reach C2), then 4 measured iterations of 1 s.
+  java -jar "$jar" "${includes[@]}" -f 1 -wi 3 -i 4 -r 1s -prof gc \
+    -rf json -rff "$dir/round-$k.json" "$@" > "$dir/round-$k.log"
+  files+=("$dir/round-$k.json")
+done
 result=benchmarks/target/gate-result.json
-# Ten measurement iterations instead of the classes' five: JMH's 99.9% interval from 5 samples uses
-# Student's t of 8.6, from 10 samples 4.8, so real regressions separate from noise sooner.
-java -jar benchmarks/target/benchmarks.jar -i 10 -prof gc -rf json -rff "$result" "$@"
-
-compare=(java -cp benchmarks/target/benchmarks.jar dev.weir.benchmarks.tools.CompareBaseline)
+"${tool[@]}" merge "$result" "${files[@]}"
 if $update; then
-  "${compare[@]}" update "$result" benchmarks/baseline.json
+  "${tool[@]}" update "$result" benchmarks/baseline.json
 else
-  "${compare[@]}" compare benchmarks/baseline.json "$result"
+  "${tool[@]}" compare benchmarks/baseline.json "$result"
 fi

@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * SpscArrayQueue}, carrying the same {@link Message} instances. Each operation checks the sum.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar EdgeSameThreadBenchmark} (add {@code
- * -prof gc} for bytes per message). Normalized in the regression gate by {@code jctoolsSpsc}.
+ * -prof gc} for bytes per message). Normalized in the regression gate by the geometric mean of
+ * {@code arrayDeque} and {@code arrayBlockingQueue}, which vary less from fork to fork than {@code
+ * jctoolsSpsc}.
  *
  * <p>Thread-safety: JMH gives each benchmark thread its own state.
  */
@@ -139,7 +141,8 @@ public class EdgeSameThreadBenchmark {
   }
 
   /**
-   * {@link ArrayDeque}: no thread-safety at all, the floor of a single-threaded queue.
+   * {@link ArrayDeque}: no thread-safety at all, the floor of a single-threaded queue; a reference
+   * of the regression gate.
    *
    * @return the sum
    */
@@ -150,7 +153,8 @@ public class EdgeSameThreadBenchmark {
   }
 
   /**
-   * {@link ArrayBlockingQueue}: one lock per offer and per poll.
+   * {@link ArrayBlockingQueue}: one lock per offer and per poll; a reference of the regression
+   * gate.
    *
    * @return the sum
    */
@@ -161,7 +165,7 @@ public class EdgeSameThreadBenchmark {
   }
 
   /**
-   * JCTools {@link SpscArrayQueue}: the reference of the regression gate.
+   * JCTools {@link SpscArrayQueue}: the issue's yardstick for the edge (0.8× its throughput).
    *
    * @return the sum
    */

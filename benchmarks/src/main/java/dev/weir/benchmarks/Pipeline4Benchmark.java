@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * threads run each stage is printed by {@link StageThreads} and recorded in docs/benchmarks.md.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Pipeline4Benchmark} (add {@code -prof
- * gc} for bytes per item). Normalized in the regression gate by {@code abqTwoThreads}.
+ * gc} for bytes per item). Normalized in the regression gate by the geometric mean of {@code
+ * abqTwoThreads} and {@code reactorFused}.
  *
  * <p>Thread-safety: one benchmark thread; each invocation runs its own pipeline.
  */
@@ -95,7 +96,7 @@ public class Pipeline4Benchmark {
   }
 
   /**
-   * Reactor, fused.
+   * Reactor, fused; a reference of the regression gate.
    *
    * @return the sum
    */

@@ -92,10 +92,18 @@ class BenchmarkSmokeTest {
             .map(name -> name.substring("dev.weir.benchmarks.".length()))
             .collect(Collectors.toList());
     assertThat(ran).containsExactlyInAnyOrderElementsOf(EXPECTED);
-    // The gate reads JMH's real output: unchanged it passes, a planted 25% slowdown fails.
+    // The gate reads JMH's real output: unchanged it passes, a planted 25% slowdown fails; first
+    // as one round, then as the gate runs it, rounds merged and recorded as a baseline.
     String json = result.toString();
     assertThat(compare("compare", json, json)).isEqualTo(CompareBaseline.PASS);
     assertThat(compare("compare", json, json, "--plant", "weir.*=0.8"))
+        .isEqualTo(CompareBaseline.REGRESSION);
+    String merged = dir.resolve("merged.json").toString();
+    String baseline = dir.resolve("baseline.json").toString();
+    assertThat(compare("merge", merged, json, json, json)).isEqualTo(CompareBaseline.PASS);
+    assertThat(compare("update", merged, baseline)).isEqualTo(CompareBaseline.PASS);
+    assertThat(compare("compare", baseline, merged)).isEqualTo(CompareBaseline.PASS);
+    assertThat(compare("compare", baseline, merged, "--plant", "weir.*=0.8"))
         .isEqualTo(CompareBaseline.REGRESSION);
   }
 

@@ -6,40 +6,55 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The regression gate: compares a fresh JMH JSON result with the stored baseline, and updates the
+ * The regression gate: compares a fresh JMH result with the stored baseline, and updates the
  * baseline on request.
  *
+ * <p><b>Rounds.</b> {@code benchmarks/gate.sh} runs the gated rows and their references several
+ * times, one fork each time (a <em>round</em>), and {@code merge} joins the rounds into one result.
+ * A row's scores over the rounds show the noise a single fork cannot: the JIT's choices differ from
+ * fork to fork, and this machine's speed drifts by 10–25% over minutes.
+ *
  * <p><b>Normalization.</b> Absolute scores depend on the machine and on whatever else it is doing,
- * so every Weir row is divided by a reference row of the same class measured in the same run
- * ({@link #REFERENCES}: Weir edges by JCTools SPSC, pipeline4 by the two-thread ABQ baseline,
- * fan_in4 by ABQ, metrics-on by metrics-off). A faster or slower machine moves both and cancels
- * out. The ratio's interval combines the two 99.9% intervals in quadrature ({@link Score#ratioTo}).
+ * so every Weir row is divided by its class's reference rows ({@link References}) measured in the
+ * same round. A faster or slower machine moves both and cancels out. See {@link Summary} for the
+ * pairing and the intervals.
  *
  * <p><b>Verdict.</b> A row fails only when its ratio is more than the threshold (10%) worse than
- * the baseline's <em>and</em> the two ratio intervals do not overlap; worse but overlapping is
- * reported as noise. "Worse" is lower for throughput and higher for time-per-operation modes.
- * Allocation per operation ({@code gc.alloc.rate.norm}, present when the run used {@code -prof gc})
- * is compared absolutely, lower is better, with the same threshold plus a slack of {@value
- * #ALLOC_SLACK_BYTES} B/op so that 0.002 vs 0.001 B/op is not a regression. Peer rows are never
- * gated: they are the references.
+ * the baseline's <em>and</em> the two intervals (99% by default) do not overlap; worse but
+ * overlapping is reported as noise. "Worse" is lower for throughput and higher for
+ * time-per-operation modes. Allocation per operation ({@code gc.alloc.rate.norm}, present when the
+ * run used {@code -prof gc}) is compared absolutely, lower is better, with the same threshold plus
+ * a slack of {@value #ALLOC_SLACK_BYTES} B/op so that 0.002 vs 0.001 B/op is not a regression. Peer
+ * rows are never gated: they are the references.
  *
  * <p>Commands ({@code java -cp benchmarks/target/benchmarks.jar
  * dev.weir.benchmarks.tools.CompareBaseline ...}):
  *
  * <ul>
- *   <li>{@code compare BASELINE RESULT [--threshold 0.10] [--plant REGEX=FACTOR]}: exit 0 if no row
- *       regressed, 1 if one did, 2 on bad input. {@code --plant} multiplies the current scores of
- *       the rows whose key matches REGEX by FACTOR before comparing, to show the gate firing
- *       (FACTOR 0.8 is a 25% slowdown).
+ *   <li>{@code compare BASELINE RESULT [--threshold 0.10] [--confidence 0.99] [--plant
+ *       REGEX=FACTOR]}: exit 0 if no row regressed, 1 if one did, 2 on bad input. {@code --plant}
+ *       multiplies the current scores of the rows whose key matches REGEX by FACTOR before
+ *       comparing, to show the gate firing (FACTOR 0.8 is a 25% slowdown).
+ *   <li>{@code merge OUT ROUND-1.json ROUND-2.json ...}: joins JMH results, one per round, into
+ *       one, marking each entry with its round.
  *   <li>{@code update RESULT BASELINE}: writes RESULT, trimmed of raw samples, as the new baseline;
- *       refuses a result that lacks a reference row.
+ *       refuses a result that lacks a reference row or has fewer than {@value #MIN_BASELINE_ROUNDS}
+ *       rounds.
+ *   <li>{@code includes}: prints the JMH include patterns of one round, one per line.
  *   <li>{@code table RESULT}: prints the rows as a Markdown table with their ratios.
  * </ul>
  *
@@ -50,17 +65,14 @@ public final class CompareBaseline {
   /** How much worse a ratio may get before it can fail: 10%. */
   static final double DEFAULT_THRESHOLD = 0.10;
 
+  /** The confidence of the intervals over rounds. */
+  static final double DEFAULT_CONFIDENCE = 0.99;
+
   /** Absolute allocation slack, bytes per operation. */
   static final double ALLOC_SLACK_BYTES = 1.0;
 
-  /** The reference method of each benchmark class. */
-  static final Map<String, String> REFERENCES =
-      Map.of(
-          "EdgeSameThreadBenchmark", "jctoolsSpsc",
-          "EdgeTwoThreadsBenchmark", "jctoolsSpsc",
-          "Pipeline4Benchmark", "abqTwoThreads",
-          "FanIn4Benchmark", "arrayBlockingQueue",
-          "MetricsOverheadBenchmark", "weirMetricsOff");
+  /** Fewest rounds a baseline may have: it must know its own noise. */
+  static final int MIN_BASELINE_ROUNDS = 3;
 
   /** Exit status: no regression. */
   public static final int PASS = 0;
@@ -93,6 +105,7 @@ public final class CompareBaseline {
     try {
       if (args.length >= 3 && args[0].equals("compare")) {
         double threshold = DEFAULT_THRESHOLD;
+        double confidence = DEFAULT_CONFIDENCE;
         String plant = null;
         for (int i = 3; i < args.length; i += 2) {
           if (i + 1 >= args.length) {
@@ -100,6 +113,7 @@ public final class CompareBaseline {
           }
           switch (args[i]) {
             case "--threshold" -> threshold = Double.parseDouble(args[i + 1]);
+            case "--confidence" -> confidence = confidence(args[i + 1]);
             case "--plant" -> plant = args[i + 1];
             default -> throw new IllegalArgumentException("unknown option " + args[i]);
           }
@@ -108,12 +122,19 @@ public final class CompareBaseline {
         if (plant != null) {
           current = plant(current, plant, out);
         }
-        Report report = compare(read(Path.of(args[1])), current, threshold);
+        Report report = compare(read(Path.of(args[1])), current, threshold, confidence);
         out.print(report.render());
         return report.status();
       }
+      if (args.length >= 3 && args[0].equals("merge")) {
+        return merge(Path.of(args[1]), List.of(args).subList(2, args.length), out);
+      }
       if (args.length == 3 && args[0].equals("update")) {
         return update(Path.of(args[1]), Path.of(args[2]), out);
+      }
+      if (args.length == 1 && args[0].equals("includes")) {
+        References.includes().forEach(out::println);
+        return PASS;
       }
       if (args.length == 2 && args[0].equals("table")) {
         out.print(table(read(Path.of(args[1]))));
@@ -124,10 +145,21 @@ public final class CompareBaseline {
       return BAD_INPUT;
     }
     out.println(
-        "usage: CompareBaseline compare BASELINE RESULT [--threshold 0.10] [--plant REGEX=FACTOR]\n"
+        "usage: CompareBaseline compare BASELINE RESULT [--threshold 0.10] [--confidence 0.99]"
+            + " [--plant REGEX=FACTOR]\n"
+            + "       CompareBaseline merge OUT ROUND-1.json ROUND-2.json ...\n"
             + "       CompareBaseline update RESULT BASELINE\n"
+            + "       CompareBaseline includes\n"
             + "       CompareBaseline table RESULT");
     return BAD_INPUT;
+  }
+
+  private static double confidence(String value) {
+    double c = Double.parseDouble(value);
+    if (!(c > 0 && c < 1)) {
+      throw new IllegalArgumentException("--confidence must be between 0 and 1, was " + value);
+    }
+    return c;
   }
 
   static List<JmhRow> read(Path file) throws IOException {
@@ -138,7 +170,7 @@ public final class CompareBaseline {
     }
   }
 
-  /** Scales the primary score of the rows whose key matches {@code spec}'s regex. */
+  /** Scales the primary score of the rows whose key matches {@code spec}'s regex, every round. */
   static List<JmhRow> plant(List<JmhRow> rows, String spec, PrintStream out) {
     int eq = spec.lastIndexOf('=');
     if (eq < 1) {
@@ -147,11 +179,13 @@ public final class CompareBaseline {
     Pattern pattern = Pattern.compile(spec.substring(0, eq));
     double factor = Double.parseDouble(spec.substring(eq + 1));
     List<JmhRow> planted = new ArrayList<>(rows.size());
+    Set<String> reported = new LinkedHashSet<>();
     for (JmhRow r : rows) {
       if (pattern.matcher(r.key()).find()) {
-        out.printf(Locale.ROOT, "planted: %s score x %.3f%n", r.key(), factor);
-        planted.add(
-            new JmhRow(r.benchmark(), r.mode(), r.params(), r.primary().scaled(factor), r.alloc()));
+        if (reported.add(r.key())) {
+          out.printf(Locale.ROOT, "planted: %s score x %.3f%n", r.key(), factor);
+        }
+        planted.add(r.scaled(factor));
       } else {
         planted.add(r);
       }
@@ -159,82 +193,50 @@ public final class CompareBaseline {
     return planted;
   }
 
-  /** Whether the gate compares this row (a Weir row of a class with a reference, not the ref). */
-  static boolean gated(JmhRow row) {
-    String ref = REFERENCES.get(row.className());
-    return ref != null && row.method().startsWith("weir") && !row.method().equals(ref);
-  }
-
-  /** Each gated row's score divided by its reference's; problems lists rows without one. */
-  static Map<String, Score> ratios(List<JmhRow> rows, List<String> problems) {
-    Map<String, JmhRow> byKey = new LinkedHashMap<>();
-    for (JmhRow r : rows) {
-      byKey.put(r.key(), r);
-    }
-    Map<String, Score> ratios = new LinkedHashMap<>();
-    for (JmhRow r : rows) {
-      if (!gated(r)) {
-        continue;
-      }
-      JmhRow ref = byKey.get(r.siblingKey(REFERENCES.get(r.className())));
-      if (ref == null) {
-        problems.add(
-            r.key()
-                + ": its reference "
-                + r.siblingKey(REFERENCES.get(r.className()))
-                + " is not in the same result; run the reference too");
-      } else {
-        ratios.put(r.key(), r.primary().ratioTo(ref.primary()));
-      }
-    }
-    return ratios;
-  }
-
   /** Compares a result with a baseline. */
-  static Report compare(List<JmhRow> baseline, List<JmhRow> current, double threshold) {
+  static Report compare(
+      List<JmhRow> baseline, List<JmhRow> current, double threshold, double confidence) {
+    Summary base = Summary.of(baseline, confidence);
+    Summary cur = Summary.of(current, confidence);
     List<String> problems = new ArrayList<>();
+    base.problems().forEach(p -> problems.add("baseline: " + p));
+    cur.problems().forEach(p -> problems.add("result: " + p));
     List<String> notes = new ArrayList<>();
-    Map<String, Score> baseRatios = ratios(baseline, problems);
-    Map<String, Score> curRatios = ratios(current, problems);
-    Map<String, JmhRow> baseRows = new LinkedHashMap<>();
-    for (JmhRow r : baseline) {
-      baseRows.put(r.key(), r);
+    Set<String> seen = new LinkedHashSet<>();
+    for (JmhRow r : current) {
+      if (seen.add(r.key()) && References.of(r).isEmpty() && r.method().startsWith("weir")) {
+        notes.add(r.key() + ": its class has no reference rule, so it is not gated");
+      }
     }
     List<Verdict> verdicts = new ArrayList<>();
-    for (JmhRow cur : current) {
-      if (!gated(cur)) {
-        if (!REFERENCES.containsKey(cur.className()) && cur.method().startsWith("weir")) {
-          notes.add(cur.key() + ": its class has no reference rule, so it is not gated");
+    for (Summary.Entry c : cur.entries().values()) {
+      Summary.Entry b = base.entries().get(c.key());
+      if (b == null) {
+        if (baseline.stream().noneMatch(r -> r.key().equals(c.key()))) {
+          notes.add(c.key() + ": not in the baseline (new benchmark?), not gated");
         }
         continue;
       }
-      JmhRow base = baseRows.get(cur.key());
-      if (base == null) {
-        notes.add(cur.key() + ": not in the baseline (new benchmark?), not gated");
-        continue;
-      }
-      Score b = baseRatios.get(cur.key());
-      Score c = curRatios.get(cur.key());
-      if (b != null && c != null) {
-        verdicts.add(Verdict.of(cur.key(), "score/ref", b, c, cur.higherIsBetter(), threshold, 0));
-      }
-      if (base.alloc() != null && cur.alloc() != null) {
+      verdicts.add(
+          Verdict.of(c, "score/ref", b.ratio(), c.ratio(), c.higherIsBetter(), threshold, 0));
+      Score baseAlloc = b.alloc();
+      Score curAlloc = c.alloc();
+      if (baseAlloc != null && curAlloc != null) {
         verdicts.add(
-            Verdict.of(
-                cur.key(), "B/op", base.alloc(), cur.alloc(), false, threshold, ALLOC_SLACK_BYTES));
-      } else if (base.alloc() != null) {
-        notes.add(cur.key() + ": allocation not measured in this run (add -prof gc)");
+            Verdict.of(c, "B/op", baseAlloc, curAlloc, false, threshold, ALLOC_SLACK_BYTES));
+      } else if (baseAlloc != null) {
+        notes.add(c.key() + ": allocation not measured in every round (add -prof gc)");
       }
     }
-    for (JmhRow base : baseline) {
-      if (gated(base) && current.stream().noneMatch(r -> r.key().equals(base.key()))) {
-        notes.add(base.key() + ": in the baseline but not in this run, not compared");
+    for (String key : base.entries().keySet()) {
+      if (!cur.entries().containsKey(key) && current.stream().noneMatch(r -> r.key().equals(key))) {
+        notes.add(key + ": in the baseline but not in this run, not compared");
       }
     }
     if (verdicts.isEmpty() && problems.isEmpty()) {
       problems.add("no Weir row of the result is in the baseline: nothing was compared");
     }
-    return new Report(verdicts, notes, problems, threshold);
+    return new Report(verdicts, notes, problems, threshold, confidence);
   }
 
   /** One compared metric of one row. */
@@ -243,12 +245,13 @@ public final class CompareBaseline {
       String metric,
       Score base,
       Score current,
+      int rounds,
       double change,
       boolean worse,
       boolean regression) {
 
     static Verdict of(
-        String key,
+        Summary.Entry row,
         String metric,
         Score base,
         Score current,
@@ -266,14 +269,14 @@ public final class CompareBaseline {
         worse = current.score() > base.score() * (1 + threshold) + slack;
       }
       boolean regression = worse && !current.overlaps(base);
-      return new Verdict(key, metric, base, current, change, worse, regression);
+      return new Verdict(row.key(), metric, base, current, row.rounds(), change, worse, regression);
     }
 
     String render() {
       String label = regression ? "FAIL " : worse ? "noise" : "ok   ";
       return String.format(
           Locale.ROOT,
-          "  %s %-58s %-9s %11.4g [%.4g, %.4g] -> %11.4g [%.4g, %.4g] %+7.1f%%%n",
+          "  %s %-58s %-9s %11.4g [%.4g, %.4g] -> %11.4g [%.4g, %.4g] %3d %+7.1f%%%n",
           label,
           key,
           metric,
@@ -283,13 +286,18 @@ public final class CompareBaseline {
           current.score(),
           current.low(),
           current.high(),
+          rounds,
           change * 100);
     }
   }
 
   /** The outcome of a comparison. */
   record Report(
-      List<Verdict> verdicts, List<String> notes, List<String> problems, double threshold) {
+      List<Verdict> verdicts,
+      List<String> notes,
+      List<String> problems,
+      double threshold,
+      double confidence) {
 
     int status() {
       if (!problems.isEmpty()) {
@@ -307,18 +315,21 @@ public final class CompareBaseline {
       sb.append(
           String.format(
               Locale.ROOT,
-              "Weir vs baseline (each score divided by its reference in the same run; fail ="
-                  + " more than %.0f%% worse and intervals apart)%n",
+              "Weir vs baseline: each score divided by its references in the same round;"
+                  + " intervals %.0f%% over the rounds (JMH's 99.9%% for a one-round result);"
+                  + " fail = more than %.0f%% worse and intervals apart%n",
+              confidence * 100,
               threshold * 100));
       sb.append(
           String.format(
               Locale.ROOT,
-              "  %-5s %-58s %-9s %30s    %30s %8s%n",
+              "  %-5s %-58s %-9s %30s    %30s %3s %8s%n",
               "",
               "benchmark",
               "metric",
               "baseline",
               "current",
+              "n",
               "change"));
       verdicts.forEach(v -> sb.append(v.render()));
       notes.forEach(n -> sb.append("  note: ").append(n).append('\n'));
@@ -334,12 +345,62 @@ public final class CompareBaseline {
     }
   }
 
-  /** Writes a result, trimmed of raw samples, as the baseline; refuses one lacking references. */
+  /**
+   * Joins JMH results, one per round, into one: every entry of the i-th file gets {@value
+   * JmhRow#ROUND_FIELD} i (from 1).
+   */
+  static int merge(Path out, List<String> rounds, PrintStream log) throws IOException {
+    List<Object> merged = new ArrayList<>();
+    for (int i = 0; i < rounds.size(); i++) {
+      Path file = Path.of(rounds.get(i));
+      Object parsed = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+      if (!(parsed instanceof List<?> entries)) {
+        throw new IllegalArgumentException(file + ": not a JMH JSON result (no top-level array)");
+      }
+      for (Object entry : entries) {
+        if (!(entry instanceof Map<?, ?> e)) {
+          throw new IllegalArgumentException(
+              file + ": not a JMH JSON result (an entry is no object)");
+        }
+        if (e.containsKey(JmhRow.ROUND_FIELD)) {
+          throw new IllegalArgumentException(
+              file + " is already a merged result; merge the JMH results of single rounds");
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        e.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        copy.put(JmhRow.ROUND_FIELD, (long) (i + 1));
+        merged.add(copy);
+      }
+    }
+    Files.writeString(out, Json.write(merged), StandardCharsets.UTF_8);
+    log.println(
+        "merged " + rounds.size() + " round(s), " + merged.size() + " entries, into " + out);
+    return PASS;
+  }
+
+  /**
+   * Writes a result, trimmed of raw samples, as the baseline; refuses one lacking references or
+   * with fewer than {@value #MIN_BASELINE_ROUNDS} rounds of a gated row.
+   */
   static int update(Path result, Path baseline, PrintStream out) throws IOException {
     String json = Files.readString(result, StandardCharsets.UTF_8);
     List<JmhRow> rows = JmhRow.parse(json);
-    List<String> problems = new ArrayList<>();
-    ratios(rows, problems);
+    Summary summary = Summary.of(rows, DEFAULT_CONFIDENCE);
+    List<String> problems = new ArrayList<>(summary.problems());
+    if (summary.entries().isEmpty() && problems.isEmpty()) {
+      problems.add(result + " has no row the gate compares");
+    }
+    for (Summary.Entry e : summary.entries().values()) {
+      if (e.rounds() < MIN_BASELINE_ROUNDS) {
+        problems.add(
+            e.key()
+                + " has "
+                + e.rounds()
+                + " round(s); a baseline needs "
+                + MIN_BASELINE_ROUNDS
+                + " or more to know its own noise: record it with benchmarks/gate.sh --update");
+      }
+    }
     if (!problems.isEmpty()) {
       problems.forEach(p -> out.println("error: " + p));
       out.println("baseline NOT updated");
@@ -368,7 +429,8 @@ public final class CompareBaseline {
           "warmupTime",
           "measurementIterations",
           "measurementTime",
-          "params");
+          "params",
+          JmhRow.ROUND_FIELD);
 
   private static Map<String, Object> trim(Map<?, ?> entry) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -397,35 +459,69 @@ public final class CompareBaseline {
     return out;
   }
 
-  /** A Markdown table of a result: every row, its reference ratio and its allocation. */
+  /**
+   * A Markdown table of a result: every row once, its score (the mean over the rounds, with the 99%
+   * t half-width; JMH's 99.9% half-width for a one-round result), its ratio to its references and
+   * its allocation.
+   */
   static String table(List<JmhRow> rows) {
-    Map<String, JmhRow> byKey = new LinkedHashMap<>();
-    rows.forEach(r -> byKey.put(r.key(), r));
+    Map<String, TreeMap<Integer, JmhRow>> byKey = Summary.byKeyAndRound(rows, new ArrayList<>());
+    Summary summary = Summary.of(rows, DEFAULT_CONFIDENCE);
+    Map<String, Score> means = new LinkedHashMap<>();
+    byKey.forEach((key, rounds) -> means.put(key, mean(rounds.values(), JmhRow::primary)));
     StringBuilder sb = new StringBuilder();
-    sb.append("| benchmark | score | ± 99.9% | unit | / reference | B/op |\n");
-    sb.append("|---|---:|---:|---|---:|---:|\n");
-    for (JmhRow r : rows) {
-      String refName = REFERENCES.get(r.className());
-      JmhRow ref = refName == null ? null : byKey.get(r.siblingKey(refName));
-      String ratio =
-          ref == null || ref == r
-              ? ""
-              : String.format(
-                  Locale.ROOT, "%.2f× %s", r.primary().score() / ref.primary().score(), refName);
-      Score a = r.alloc();
+    sb.append("| benchmark | score | ± | unit | rounds | / reference | B/op |\n");
+    sb.append("|---|---:|---:|---|---:|---:|---:|\n");
+    for (Map.Entry<String, TreeMap<Integer, JmhRow>> e : byKey.entrySet()) {
+      JmhRow r = e.getValue().firstEntry().getValue();
+      Score score = means.get(e.getKey());
+      List<String> refs = References.of(r);
+      String ratio = "";
+      Summary.Entry gated = summary.entries().get(e.getKey());
+      if (gated != null) {
+        ratio =
+            String.format(Locale.ROOT, "%.2f× %s", gated.ratio().score(), String.join("·", refs));
+      } else if (!refs.isEmpty() && !References.isReference(r)) {
+        List<Score> refScores = new ArrayList<>();
+        refs.forEach(m -> refScores.add(means.get(r.siblingKey(m))));
+        if (!refScores.contains(null)) {
+          double reference = Score.geometricMean(refScores).score();
+          ratio =
+              String.format(
+                  Locale.ROOT, "%.2f× %s", score.score() / reference, String.join("·", refs));
+        }
+      }
+      Score alloc =
+          e.getValue().values().stream().allMatch(x -> x.alloc() != null)
+              ? mean(e.getValue().values(), JmhRow::alloc)
+              : null;
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s.%s%s | %.3f | %.3f | %s | %s | %s |%n",
+              "| %s.%s%s | %.3f | %.3f | %s | %d | %s | %s |%n",
               r.className(),
               r.method(),
               r.params().isEmpty() ? "" : " " + r.params(),
-              r.primary().score(),
-              (r.primary().high() - r.primary().low()) / 2,
+              score.score(),
+              (score.high() - score.low()) / 2,
               r.primary().unit(),
+              e.getValue().size(),
               ratio,
-              a == null ? "" : String.format(Locale.ROOT, "%.2f", a.score())));
+              alloc == null ? "" : String.format(Locale.ROOT, "%.2f", alloc.score())));
     }
     return sb.toString();
+  }
+
+  /** The mean of one metric over rounds: JMH's own score for one round, else a t interval. */
+  private static Score mean(Collection<JmhRow> rounds, Function<JmhRow, @Nullable Score> metric) {
+    List<Score> scores = new ArrayList<>();
+    for (JmhRow r : rounds) {
+      scores.add(Objects.requireNonNull(metric.apply(r)));
+    }
+    if (scores.size() == 1) {
+      return scores.get(0);
+    }
+    double[] values = scores.stream().mapToDouble(Score::score).toArray();
+    return Score.ofSample(values, DEFAULT_CONFIDENCE, scores.get(0).unit());
   }
 }

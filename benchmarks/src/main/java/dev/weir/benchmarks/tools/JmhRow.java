@@ -8,7 +8,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One benchmark of a JMH JSON result: its name, mode and parameters, its primary score and, when
- * the run used {@code -prof gc}, its allocation per operation ({@code gc.alloc.rate.norm}).
+ * the run used {@code -prof gc}, its allocation per operation ({@code gc.alloc.rate.norm}), and the
+ * gate round it was measured in.
+ *
+ * <p>A plain JMH result is one round. The gate runs JMH several times, one fork per row each time,
+ * and {@code CompareBaseline merge} concatenates the results, marking every entry with its round in
+ * the field {@value #ROUND_FIELD}; a row then appears once per round.
  *
  * <p>Thread-safety: immutable.
  *
@@ -17,16 +22,21 @@ import org.jspecify.annotations.Nullable;
  * @param params the {@code @Param} values, sorted by name
  * @param primary the primary metric
  * @param alloc bytes allocated per operation, or null if not measured
+ * @param round the gate round, from 1; 1 for a plain JMH result
  */
 record JmhRow(
     String benchmark,
     String mode,
     Map<String, String> params,
     Score primary,
-    @Nullable Score alloc) {
+    @Nullable Score alloc,
+    int round) {
 
   /** The secondary metric written by JMH's GC profiler. */
   static final String ALLOC_METRIC = "gc.alloc.rate.norm";
+
+  /** The field {@code merge} adds to each entry: the round it was measured in. */
+  static final String ROUND_FIELD = "weirRound";
 
   /** Reads every row of a JMH JSON result (an array of benchmark objects). */
   static List<JmhRow> parse(String json) {
@@ -47,13 +57,22 @@ record JmhRow(
           && sm.get(ALLOC_METRIC) instanceof Map<?, ?> a) {
         alloc = Score.of(a);
       }
+      int round = 1;
+      if (e.get(ROUND_FIELD) instanceof Number n) {
+        round = n.intValue();
+        if (round < 1) {
+          throw new IllegalArgumentException(
+              e.get("benchmark") + ": " + ROUND_FIELD + " must be 1 or more, was " + round);
+        }
+      }
       rows.add(
           new JmhRow(
               String.valueOf(e.get("benchmark")),
               String.valueOf(e.get("mode")),
               params,
               Score.of(pm),
-              alloc));
+              alloc,
+              round));
     }
     return rows;
   }
@@ -82,6 +101,11 @@ record JmhRow(
         + (params.isEmpty() ? "" : params.toString())
         + " "
         + mode;
+  }
+
+  /** This row with its primary score (and its interval) multiplied by {@code factor}. */
+  JmhRow scaled(double factor) {
+    return new JmhRow(benchmark, mode, params, primary.scaled(factor), alloc, round);
   }
 
   /** Whether a larger score is better: throughput yes; time per operation no. */

@@ -3,10 +3,12 @@ package dev.weir.benchmarks.tools;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.commons.math3.distribution.TDistribution;
 
 /**
- * One JMH metric: its score, its confidence interval (JMH's 99.9% interval; the score itself when
- * JMH could not compute one, e.g. from a single iteration) and its unit.
+ * A score with its confidence interval and unit: either one JMH metric (JMH's 99.9% interval over
+ * the iterations of its forks; the score itself when JMH could not compute one, e.g. from a single
+ * iteration), or the mean of one metric over the gate's rounds with a Student's t interval.
  *
  * <p>Thread-safety: immutable.
  *
@@ -43,6 +45,80 @@ record Score(double score, double low, double high, String unit) {
       return Double.parseDouble(s);
     }
     return Double.NaN;
+  }
+
+  /**
+   * The mean of per-round values with the Student's t interval of that mean at {@code confidence}.
+   * Each round is a fresh fork, so the spread between rounds includes what the iterations of one
+   * fork cannot show: the JIT's choices, which differ from fork to fork, and the machine's speed,
+   * which drifts over minutes.
+   *
+   * @param values one value per round, at least two
+   */
+  static Score ofSample(double[] values, double confidence, String unit) {
+    double mean = mean(values);
+    double half = halfWidth(values, mean, confidence);
+    return new Score(mean, Math.max(0, mean - half), mean + half, unit);
+  }
+
+  /**
+   * The geometric mean of positive per-round values, with the t interval of their mean logarithm
+   * mapped back: ratios spread multiplicatively (0.5 and 2 are equally far from 1), so their
+   * interval is symmetric in the logarithm, not in the ratio.
+   *
+   * @param values one positive value per round, at least two
+   */
+  static Score ofLogSample(double[] values, double confidence, String unit) {
+    double[] logs = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      logs[i] = Math.log(values[i]);
+    }
+    double mean = mean(logs);
+    double half = halfWidth(logs, mean, confidence);
+    return new Score(Math.exp(mean), Math.exp(mean - half), Math.exp(mean + half), unit);
+  }
+
+  private static double mean(double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += v;
+    }
+    return sum / values.length;
+  }
+
+  private static double halfWidth(double[] values, double mean, double confidence) {
+    int n = values.length;
+    if (n < 2) {
+      throw new IllegalArgumentException("an interval over rounds needs two rounds or more");
+    }
+    double squares = 0;
+    for (double v : values) {
+      squares += (v - mean) * (v - mean);
+    }
+    double standardError = Math.sqrt(squares / (n - 1) / n);
+    double t = new TDistribution(n - 1).inverseCumulativeProbability((1 + confidence) / 2);
+    return t * standardError;
+  }
+
+  /**
+   * The geometric mean of JMH scores measured independently (several references of one class), its
+   * relative half-width propagated to first order: each score's relative half-width divided by the
+   * count, added in quadrature.
+   */
+  static Score geometricMean(List<Score> scores) {
+    if (scores.size() == 1) {
+      return scores.get(0);
+    }
+    double logSum = 0;
+    double relativeSquares = 0;
+    for (Score s : scores) {
+      logSum += Math.log(s.score);
+      double relative = s.halfWidth() / s.score / scores.size();
+      relativeSquares += relative * relative;
+    }
+    double mean = Math.exp(logSum / scores.size());
+    double relative = Math.sqrt(relativeSquares);
+    return new Score(mean, Math.max(0, mean * (1 - relative)), mean * (1 + relative), "ops");
   }
 
   /** This score and its interval multiplied by {@code factor} (positive). */

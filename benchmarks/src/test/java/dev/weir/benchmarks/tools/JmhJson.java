@@ -9,9 +9,22 @@ final class JmhJson {
 
   private final List<String> entries = new ArrayList<>();
 
+  /** The gate round of the rows added next; 0 writes no round field (a plain JMH result). */
+  private int round;
+
+  /** Marks the rows added after this call as measured in gate round {@code k}. */
+  JmhJson inRound(int k) {
+    round = k;
+    return this;
+  }
+
+  private String roundField() {
+    return round == 0 ? "" : ", \"" + JmhRow.ROUND_FIELD + "\" : " + round;
+  }
+
   /** Adds a throughput row: score with a symmetric 99.9% half-width, optional B/op. */
   JmhJson row(String method, double score, double error, Double allocBytes) {
-    return row("Pipeline4Benchmark", method, "thrpt", score, error, allocBytes);
+    return row("FanIn4Benchmark", method, "thrpt", score, error, allocBytes);
   }
 
   JmhJson row(
@@ -36,7 +49,7 @@ final class JmhJson {
                 + " \"primaryMetric\" : { \"score\" : %s, \"scoreError\" : %s,"
                 + " \"scoreConfidence\" : [ %s, %s ], \"scoreUnit\" : \"ops/us\","
                 + " \"rawData\" : [ [ 1.0, 2.0 ] ] },"
-                + " \"secondaryMetrics\" : %s }",
+                + " \"secondaryMetrics\" : %s%s }",
             className,
             method,
             mode,
@@ -44,7 +57,8 @@ final class JmhJson {
             error,
             score - error,
             score + error,
-            secondary));
+            secondary,
+            roundField()));
     return this;
   }
 
@@ -53,7 +67,7 @@ final class JmhJson {
     entries.add(
         String.format(
             Locale.ROOT,
-            "{ \"benchmark\" : \"dev.weir.benchmarks.Pipeline4Benchmark.%s\", \"mode\" : \"thrpt\","
+            "{ \"benchmark\" : \"dev.weir.benchmarks.FanIn4Benchmark.%s\", \"mode\" : \"thrpt\","
                 + " \"primaryMetric\" : { \"score\" : %s, \"scoreError\" : \"NaN\","
                 + " \"scoreConfidence\" : [ \"NaN\", \"NaN\" ], \"scoreUnit\" : \"ops/us\" } }",
             method,

@@ -3,7 +3,6 @@ package dev.weir.benchmarks.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,17 +13,23 @@ class StoredBaselineTest {
   private static final Path BASELINE = Path.of("baseline.json");
 
   @Test
-  void storedBaseline_everyWeirRow_hasItsReferenceAndAllocation() throws Exception {
+  void storedBaseline_everyGatedRow_hasItsReferencesAllocationAndRounds() throws Exception {
     List<JmhRow> rows = CompareBaseline.read(BASELINE);
-    List<String> problems = new ArrayList<>();
 
-    CompareBaseline.ratios(rows, problems);
+    Summary summary = Summary.of(rows, CompareBaseline.DEFAULT_CONFIDENCE);
 
-    assertThat(problems).isEmpty();
-    assertThat(rows)
-        .filteredOn(CompareBaseline::gated)
+    assertThat(summary.problems()).isEmpty();
+    assertThat(summary.entries().values())
         .isNotEmpty()
-        .allMatch(r -> r.alloc() != null);
+        .allMatch(e -> e.alloc() != null, "allocation measured (-prof gc)")
+        .allMatch(e -> e.rounds() >= CompareBaseline.MIN_BASELINE_ROUNDS, "enough rounds");
+  }
+
+  @Test
+  void storedBaseline_coversEveryClassTheGateRuns() throws Exception {
+    List<JmhRow> rows = CompareBaseline.read(BASELINE);
+
+    assertThat(rows).extracting(JmhRow::className).containsAll(References.BY_CLASS.keySet());
   }
 
   @Test
@@ -32,7 +37,8 @@ class StoredBaselineTest {
     List<JmhRow> rows = CompareBaseline.read(BASELINE);
 
     CompareBaseline.Report report =
-        CompareBaseline.compare(rows, rows, CompareBaseline.DEFAULT_THRESHOLD);
+        CompareBaseline.compare(
+            rows, rows, CompareBaseline.DEFAULT_THRESHOLD, CompareBaseline.DEFAULT_CONFIDENCE);
 
     assertThat(report.status()).as(report.render()).isEqualTo(CompareBaseline.PASS);
   }
