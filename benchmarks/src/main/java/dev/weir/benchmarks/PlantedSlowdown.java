@@ -7,10 +7,7 @@ package dev.weir.benchmarks;
  * factor is a constant 1 and {@link #end} folds away.
  *
  * <pre>{@code
- * java -jar benchmarks/target/benchmarks.jar -jvmArgsPrepend -Dweir.bench.slowdown=1.25 \
- *     -prof gc -rf json -rff target/slow.json
- * java -cp benchmarks/target/benchmarks.jar dev.weir.benchmarks.tools.CompareBaseline \
- *     compare benchmarks/baseline.json target/slow.json   # exits 1
+ * benchmarks/gate.sh -- -jvmArgsPrepend -Dweir.bench.slowdown=1.25   # ten rounds; exits 1
  * }</pre>
  *
  * <p>Pass it with {@code -jvmArgsPrepend}, not {@code -jvmArgsAppend}: on JMH's command line the

@@ -35,11 +35,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Verdict.</b> A row fails only when its ratio is more than the threshold (10%) worse than
  * the baseline's <em>and</em> the two intervals (99% by default) do not overlap; worse but
- * overlapping is reported as noise. "Worse" is lower for throughput and higher for
- * time-per-operation modes. Allocation per operation ({@code gc.alloc.rate.norm}, present when the
- * run used {@code -prof gc}) is compared absolutely, lower is better, with the same threshold plus
- * a slack of {@value #ALLOC_SLACK_BYTES} B/op so that 0.002 vs 0.001 B/op is not a regression. Peer
- * rows are never gated: they are the references.
+ * overlapping is reported as noise. Two 99% intervals apart is a stricter test than 99%: with
+ * normal noise and ten rounds a side, a row that did not change fails less than once in ten
+ * thousand runs. "Worse" is lower for throughput and higher for time-per-operation modes.
+ * Allocation per operation ({@code gc.alloc.rate.norm}, present when the run used {@code -prof gc})
+ * is compared absolutely, lower is better, with the same threshold plus a slack of {@value
+ * #ALLOC_SLACK_BYTES} B/op so that 0.002 vs 0.001 B/op is not a regression. Peer rows are never
+ * gated: they are the references.
  *
  * <p>Commands ({@code java -cp benchmarks/target/benchmarks.jar
  * dev.weir.benchmarks.tools.CompareBaseline ...}):
@@ -47,13 +49,13 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code compare BASELINE RESULT [--threshold 0.10] [--confidence 0.99] [--plant
  *       REGEX=FACTOR]}: exit 0 if no row regressed, 1 if one did, 2 on bad input. {@code --plant}
- *       multiplies the current scores of the rows whose key matches REGEX by FACTOR before
- *       comparing, to show the gate firing (FACTOR 0.8 is a 25% slowdown).
+ *       slows the current rows whose key matches REGEX (references excepted) by the speed factor
+ *       FACTOR before comparing, to show the gate firing (FACTOR 0.8 is a 25% slowdown). Every
+ *       gated row needs three rounds or more on both sides.
  *   <li>{@code merge OUT ROUND-1.json ROUND-2.json ...}: joins JMH results, one per round, into
  *       one, marking each entry with its round.
  *   <li>{@code update RESULT BASELINE}: writes RESULT, trimmed of raw samples, as the new baseline;
- *       refuses a result that lacks a reference row or has fewer than {@value #MIN_BASELINE_ROUNDS}
- *       rounds.
+ *       refuses a result the gate could not compare (a reference missing, fewer than three rounds).
  *   <li>{@code includes}: prints the JMH include patterns of one round, one per line.
  *   <li>{@code table RESULT}: prints the rows as a Markdown table with their ratios.
  * </ul>
@@ -70,9 +72,6 @@ public final class CompareBaseline {
 
   /** Absolute allocation slack, bytes per operation. */
   static final double ALLOC_SLACK_BYTES = 1.0;
-
-  /** Fewest rounds a baseline may have: it must know its own noise. */
-  static final int MIN_BASELINE_ROUNDS = 3;
 
   /** Exit status: no regression. */
   public static final int PASS = 0;
@@ -112,8 +111,8 @@ public final class CompareBaseline {
             throw new IllegalArgumentException("missing value after " + args[i]);
           }
           switch (args[i]) {
-            case "--threshold" -> threshold = Double.parseDouble(args[i + 1]);
-            case "--confidence" -> confidence = confidence(args[i + 1]);
+            case "--threshold" -> threshold = fraction("--threshold", args[i + 1]);
+            case "--confidence" -> confidence = fraction("--confidence", args[i + 1]);
             case "--plant" -> plant = args[i + 1];
             default -> throw new IllegalArgumentException("unknown option " + args[i]);
           }
@@ -154,38 +153,68 @@ public final class CompareBaseline {
     return BAD_INPUT;
   }
 
-  private static double confidence(String value) {
-    double c = Double.parseDouble(value);
-    if (!(c > 0 && c < 1)) {
-      throw new IllegalArgumentException("--confidence must be between 0 and 1, was " + value);
+  private static double fraction(String option, String value) {
+    double f;
+    try {
+      f = Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          option + " wants a number between 0 and 1, got " + value, e);
     }
-    return c;
+    if (!(f > 0 && f < 1)) {
+      throw new IllegalArgumentException(option + " wants a number between 0 and 1, got " + value);
+    }
+    return f;
   }
 
   static List<JmhRow> read(Path file) throws IOException {
+    return JmhRow.parse(readText(file));
+  }
+
+  /** A file's text; a missing file is bad input that names the file, not a bare exception. */
+  private static String readText(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          file + ": no such file (benchmarks/gate.sh writes benchmarks/target/gate-result.json)");
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8);
     try {
-      return JmhRow.parse(Files.readString(file, StandardCharsets.UTF_8));
+      JmhRow.parse(text);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+    return text;
   }
 
-  /** Scales the primary score of the rows whose key matches {@code spec}'s regex, every round. */
+  /**
+   * Slows the rows whose key matches {@code spec}'s regex by a speed factor, every round:
+   * throughput times FACTOR, time per operation divided by it (FACTOR 0.8 is a 25% slowdown either
+   * way). References are left alone: slowing a reference would hide its rows' slowdown.
+   */
   static List<JmhRow> plant(List<JmhRow> rows, String spec, PrintStream out) {
     int eq = spec.lastIndexOf('=');
     if (eq < 1) {
       throw new IllegalArgumentException("--plant wants REGEX=FACTOR, got " + spec);
     }
     Pattern pattern = Pattern.compile(spec.substring(0, eq));
-    double factor = Double.parseDouble(spec.substring(eq + 1));
+    double factor;
+    try {
+      factor = Double.parseDouble(spec.substring(eq + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--plant wants REGEX=FACTOR, got " + spec, e);
+    }
+    if (!(factor > 0)) {
+      throw new IllegalArgumentException("--plant wants a positive FACTOR, got " + spec);
+    }
     List<JmhRow> planted = new ArrayList<>(rows.size());
     Set<String> reported = new LinkedHashSet<>();
     for (JmhRow r : rows) {
-      if (pattern.matcher(r.key()).find()) {
+      if (pattern.matcher(r.key()).find() && !References.isReference(r)) {
+        double scale = r.higherIsBetter() ? factor : 1 / factor;
         if (reported.add(r.key())) {
-          out.printf(Locale.ROOT, "planted: %s score x %.3f%n", r.key(), factor);
+          out.printf(Locale.ROOT, "planted: %s score x %.3f%n", r.key(), scale);
         }
-        planted.add(r.scaled(factor));
+        planted.add(r.scaled(scale));
       } else {
         planted.add(r);
       }
@@ -202,6 +231,7 @@ public final class CompareBaseline {
     base.problems().forEach(p -> problems.add("baseline: " + p));
     cur.problems().forEach(p -> problems.add("result: " + p));
     List<String> notes = new ArrayList<>();
+    cur.notes().forEach(n -> notes.add("result: " + n));
     Set<String> seen = new LinkedHashSet<>();
     for (JmhRow r : current) {
       if (seen.add(r.key()) && References.of(r).isEmpty() && r.method().startsWith("weir")) {
@@ -230,7 +260,11 @@ public final class CompareBaseline {
     }
     for (String key : base.entries().keySet()) {
       if (!cur.entries().containsKey(key) && current.stream().noneMatch(r -> r.key().equals(key))) {
-        notes.add(key + ": in the baseline but not in this run, not compared");
+        // A nightly run that lost a row must not pass: the row may have crashed.
+        problems.add(
+            key
+                + ": in the baseline but not in this result; it crashed or was not run (see"
+                + " benchmarks/target/gate/round-N.log); a removed benchmark needs a new baseline");
       }
     }
     if (verdicts.isEmpty() && problems.isEmpty()) {
@@ -316,7 +350,7 @@ public final class CompareBaseline {
           String.format(
               Locale.ROOT,
               "Weir vs baseline: each score divided by its references in the same round;"
-                  + " intervals %.0f%% over the rounds (JMH's 99.9%% for a one-round result);"
+                  + " intervals %.0f%% over the rounds;"
                   + " fail = more than %.0f%% worse and intervals apart%n",
               confidence * 100,
               threshold * 100));
@@ -353,7 +387,7 @@ public final class CompareBaseline {
     List<Object> merged = new ArrayList<>();
     for (int i = 0; i < rounds.size(); i++) {
       Path file = Path.of(rounds.get(i));
-      Object parsed = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+      Object parsed = Json.parse(readText(file));
       if (!(parsed instanceof List<?> entries)) {
         throw new IllegalArgumentException(file + ": not a JMH JSON result (no top-level array)");
       }
@@ -379,27 +413,16 @@ public final class CompareBaseline {
   }
 
   /**
-   * Writes a result, trimmed of raw samples, as the baseline; refuses one lacking references or
-   * with fewer than {@value #MIN_BASELINE_ROUNDS} rounds of a gated row.
+   * Writes a result, trimmed of raw samples, as the baseline; refuses one the gate could not
+   * compare (a reference missing, fewer than {@value Summary#MIN_ROUNDS} rounds of a gated row).
    */
   static int update(Path result, Path baseline, PrintStream out) throws IOException {
-    String json = Files.readString(result, StandardCharsets.UTF_8);
+    String json = readText(result);
     List<JmhRow> rows = JmhRow.parse(json);
     Summary summary = Summary.of(rows, DEFAULT_CONFIDENCE);
     List<String> problems = new ArrayList<>(summary.problems());
     if (summary.entries().isEmpty() && problems.isEmpty()) {
       problems.add(result + " has no row the gate compares");
-    }
-    for (Summary.Entry e : summary.entries().values()) {
-      if (e.rounds() < MIN_BASELINE_ROUNDS) {
-        problems.add(
-            e.key()
-                + " has "
-                + e.rounds()
-                + " round(s); a baseline needs "
-                + MIN_BASELINE_ROUNDS
-                + " or more to know its own noise: record it with benchmarks/gate.sh --update");
-      }
     }
     if (!problems.isEmpty()) {
       problems.forEach(p -> out.println("error: " + p));
@@ -461,12 +484,11 @@ public final class CompareBaseline {
 
   /**
    * A Markdown table of a result: every row once, its score (the mean over the rounds, with the 99%
-   * t half-width; JMH's 99.9% half-width for a one-round result), its ratio to its references and
-   * its allocation.
+   * t half-width; for a one-round result, JMH's own 99.9% half-width), its mean score over the
+   * geometric mean of its references' mean scores, and its allocation.
    */
   static String table(List<JmhRow> rows) {
     Map<String, TreeMap<Integer, JmhRow>> byKey = Summary.byKeyAndRound(rows, new ArrayList<>());
-    Summary summary = Summary.of(rows, DEFAULT_CONFIDENCE);
     Map<String, Score> means = new LinkedHashMap<>();
     byKey.forEach((key, rounds) -> means.put(key, mean(rounds.values(), JmhRow::primary)));
     StringBuilder sb = new StringBuilder();
@@ -477,18 +499,21 @@ public final class CompareBaseline {
       Score score = means.get(e.getKey());
       List<String> refs = References.of(r);
       String ratio = "";
-      Summary.Entry gated = summary.entries().get(e.getKey());
-      if (gated != null) {
-        ratio =
-            String.format(Locale.ROOT, "%.2f× %s", gated.ratio().score(), String.join("·", refs));
-      } else if (!refs.isEmpty() && !References.isReference(r)) {
-        List<Score> refScores = new ArrayList<>();
-        refs.forEach(m -> refScores.add(means.get(r.siblingKey(m))));
-        if (!refScores.contains(null)) {
-          double reference = Score.geometricMean(refScores).score();
+      if (!refs.isEmpty() && !References.isReference(r)) {
+        double logReference = 0;
+        boolean complete = true;
+        for (String m : refs) {
+          Score ref = means.get(r.siblingKey(m));
+          complete &= ref != null;
+          logReference += ref == null ? 0 : Math.log(ref.score());
+        }
+        if (complete) {
           ratio =
               String.format(
-                  Locale.ROOT, "%.2f× %s", score.score() / reference, String.join("·", refs));
+                  Locale.ROOT,
+                  "%.2f× %s",
+                  score.score() / Math.exp(logReference / refs.size()),
+                  String.join("·", refs));
         }
       }
       Score alloc =

@@ -51,7 +51,7 @@ final class References {
 
   /**
    * The JMH include patterns that select every gated row and its references, one per class, e.g.
-   * {@code EdgeSameThreadBenchmark\.(weir.*|jctoolsSpsc)$}: what each gate round runs.
+   * {@code EdgeTwoThreadsBenchmark\.(weir.*|jctoolsSpsc)$}: what each gate round runs.
    */
   static List<String> includes() {
     return BY_CLASS.entrySet().stream()

@@ -6,9 +6,10 @@ import java.util.Map;
 import org.apache.commons.math3.distribution.TDistribution;
 
 /**
- * A score with its confidence interval and unit: either one JMH metric (JMH's 99.9% interval over
- * the iterations of its forks; the score itself when JMH could not compute one, e.g. from a single
- * iteration), or the mean of one metric over the gate's rounds with a Student's t interval.
+ * A score with its confidence interval and unit: either one JMH metric as JMH wrote it (its 99.9%
+ * interval over the iterations of its forks; the score itself when JMH could not compute one), or
+ * the mean of one metric over the gate's rounds with a Student's t interval, which is what the gate
+ * compares.
  *
  * <p>Thread-safety: immutable.
  *
@@ -100,46 +101,9 @@ record Score(double score, double low, double high, String unit) {
     return t * standardError;
   }
 
-  /**
-   * The geometric mean of JMH scores measured independently (several references of one class), its
-   * relative half-width propagated to first order: each score's relative half-width divided by the
-   * count, added in quadrature.
-   */
-  static Score geometricMean(List<Score> scores) {
-    if (scores.size() == 1) {
-      return scores.get(0);
-    }
-    double logSum = 0;
-    double relativeSquares = 0;
-    for (Score s : scores) {
-      logSum += Math.log(s.score);
-      double relative = s.halfWidth() / s.score / scores.size();
-      relativeSquares += relative * relative;
-    }
-    double mean = Math.exp(logSum / scores.size());
-    double relative = Math.sqrt(relativeSquares);
-    return new Score(mean, Math.max(0, mean * (1 - relative)), mean * (1 + relative), "ops");
-  }
-
   /** This score and its interval multiplied by {@code factor} (positive). */
   Score scaled(double factor) {
     return new Score(score * factor, low * factor, high * factor, unit);
-  }
-
-  /**
-   * This score divided by a reference. The two are measured independently (different forks, at
-   * different moments), so the ratio's relative half-width is the two relative half-widths added in
-   * quadrature: first-order error propagation. Adding them outright (the widest interval both allow
-   * at once) would be so wide on a noisy machine that no regression could ever show.
-   */
-  Score ratioTo(Score ref) {
-    double ratio = score / ref.score;
-    double relative = Math.hypot(halfWidth() / score, ref.halfWidth() / ref.score);
-    return new Score(ratio, Math.max(0, ratio * (1 - relative)), ratio * (1 + relative), "ratio");
-  }
-
-  private double halfWidth() {
-    return (high - low) / 2;
   }
 
   /** Whether the two intervals share a point. */

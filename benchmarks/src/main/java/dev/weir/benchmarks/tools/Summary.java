@@ -11,27 +11,30 @@ import org.jspecify.annotations.Nullable;
  * A result reduced to what the gate compares: for every gated row, its score divided by its
  * reference's, and its allocation per operation, each over the result's rounds.
  *
- * <p><b>Pairing.</b> A row is divided by its reference measured in the <em>same</em> round, a
- * minute or two apart, never by the reference of another round: the machine's speed drifts by
- * 10–25% over minutes, and a reference measured at the same time drifts with it.
+ * <p><b>Pairing.</b> A row is divided by its references measured in the <em>same</em> round, a
+ * minute or two apart, never by those of another round: the machine's speed drifts by 10–25% over
+ * minutes, and a reference measured at the same time drifts with it. With several references, by
+ * their geometric mean.
  *
- * <p><b>Intervals.</b> With two rounds or more, a ratio's interval is the Student's t interval of
- * the geometric mean of the per-round ratios, and an allocation's that of the arithmetic mean, at
- * the requested confidence. A single round (a plain JMH result) has no spread between rounds, so it
- * falls back to JMH's 99.9% interval over the iterations of its one fork, the row's and its
- * reference's combined in quadrature ({@link Score#ratioTo}); that interval does not see the
- * fork-to-fork noise, so verdicts on one round are weaker.
+ * <p><b>Intervals.</b> A ratio's interval is the Student's t interval of the geometric mean of the
+ * per-round ratios, and an allocation's that of the arithmetic mean, at the requested confidence.
+ * That needs at least {@value #MIN_ROUNDS} rounds: a single JMH fork has no spread between forks,
+ * and the interval JMH computes from its iterations is narrower than the noise between forks on
+ * this machine (±5% against ±20%), so it would fail healthy rows.
  *
  * <p>Thread-safety: immutable once built.
  */
 final class Summary {
+
+  /** Fewest rounds a gated row needs: with fewer, t has one degree of freedom or none. */
+  static final int MIN_ROUNDS = 3;
 
   /**
    * One gated row.
    *
    * @param key the row's key ({@link JmhRow#key()})
    * @param higherIsBetter whether a larger score is better (throughput) or worse (time)
-   * @param ratio the row's score over its reference's
+   * @param ratio the row's score over its references'
    * @param alloc bytes per operation, or null if not measured in every round
    * @param rounds how many rounds measured the row
    */
@@ -40,10 +43,12 @@ final class Summary {
 
   private final Map<String, Entry> entries;
   private final List<String> problems;
+  private final List<String> notes;
 
-  private Summary(Map<String, Entry> entries, List<String> problems) {
+  private Summary(Map<String, Entry> entries, List<String> problems, List<String> notes) {
     this.entries = entries;
     this.problems = problems;
+    this.notes = notes;
   }
 
   /** The gated rows by key, in the order of the result. */
@@ -56,6 +61,11 @@ final class Summary {
     return problems;
   }
 
+  /** What the reader should know but does not stop the comparison: rows missing some rounds. */
+  List<String> notes() {
+    return notes;
+  }
+
   /**
    * Summarizes a result.
    *
@@ -64,19 +74,42 @@ final class Summary {
    */
   static Summary of(List<JmhRow> rows, double confidence) {
     List<String> problems = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
     Map<String, TreeMap<Integer, JmhRow>> byKey = byKeyAndRound(rows, problems);
+    int roundsInResult = rows.stream().mapToInt(JmhRow::round).max().orElse(0);
     Map<String, Entry> entries = new LinkedHashMap<>();
     for (Map.Entry<String, TreeMap<Integer, JmhRow>> e : byKey.entrySet()) {
       JmhRow first = e.getValue().firstEntry().getValue();
       if (!References.gated(first)) {
         continue;
       }
+      int rounds = e.getValue().size();
+      if (rounds < MIN_ROUNDS) {
+        problems.add(
+            e.getKey()
+                + " was measured in "
+                + rounds
+                + " round(s); the gate needs "
+                + MIN_ROUNDS
+                + " or more to see the noise between forks: run benchmarks/gate.sh (ten rounds),"
+                + " or merge the JMH results of several single-fork runs (CompareBaseline merge)");
+        continue;
+      }
+      if (rounds < roundsInResult) {
+        notes.add(
+            e.getKey()
+                + ": measured in "
+                + rounds
+                + " of "
+                + roundsInResult
+                + " rounds; the round-N.log of the others says why");
+      }
       Entry entry = summarize(e.getValue(), byKey, confidence, problems);
       if (entry != null) {
         entries.put(e.getKey(), entry);
       }
     }
-    return new Summary(entries, problems);
+    return new Summary(entries, problems, notes);
   }
 
   static Map<String, TreeMap<Integer, JmhRow>> byKeyAndRound(
@@ -102,11 +135,12 @@ final class Summary {
       List<String> problems) {
     JmhRow first = rounds.firstEntry().getValue();
     List<String> referenceMethods = References.of(first);
-    List<Score> ratios = new ArrayList<>(rounds.size());
+    double[] ratios = new double[rounds.size()];
     double[] allocs = new double[rounds.size()];
     boolean allocEveryRound = true;
+    int i = 0;
     for (JmhRow row : rounds.values()) {
-      List<Score> references = new ArrayList<>(referenceMethods.size());
+      double logReference = 0;
       for (String method : referenceMethods) {
         TreeMap<Integer, JmhRow> refRounds = byKey.get(row.siblingKey(method));
         JmhRow ref = refRounds == null ? null : refRounds.get(row.round());
@@ -117,37 +151,51 @@ final class Summary {
                   + row.siblingKey(method)
                   + " is not in round "
                   + row.round()
-                  + " of the same result; run the reference too");
+                  + "; run the references with the row (CompareBaseline includes lists them), and"
+                  + " if it ran, benchmarks/target/gate/round-"
+                  + row.round()
+                  + ".log says why it has no score");
           return null;
         }
-        references.add(ref.primary());
+        if (!(ref.primary().score() > 0) || Double.isInfinite(ref.primary().score())) {
+          problems.add(measuredNothing(ref, "score", "a positive number"));
+          return null;
+        }
+        logReference += Math.log(ref.primary().score());
       }
-      Score alloc = row.alloc();
-      if (alloc != null) {
-        allocs[ratios.size()] = alloc.score();
-      } else {
-        allocEveryRound = false;
-      }
-      if (!(row.primary().score() > 0) || references.stream().anyMatch(r -> !(r.score() > 0))) {
-        problems.add(
-            row.key()
-                + ": a score of 0 (or not a number) in round "
-                + row.round()
-                + ", for the row or a reference; the run measured nothing, run it again");
+      double score = row.primary().score();
+      if (!(score > 0) || Double.isInfinite(score)) {
+        problems.add(measuredNothing(row, "score", "a positive number"));
         return null;
       }
-      ratios.add(row.primary().ratioTo(Score.geometricMean(references)));
+      ratios[i] = score / Math.exp(logReference / referenceMethods.size());
+      Score alloc = row.alloc();
+      if (alloc == null) {
+        allocEveryRound = false;
+      } else if (!Double.isFinite(alloc.score()) || alloc.score() < 0) {
+        problems.add(measuredNothing(row, "allocation", "a number of bytes"));
+        return null;
+      } else {
+        allocs[i] = alloc.score();
+      }
+      i++;
     }
-    Score ratio;
-    Score alloc;
-    if (ratios.size() == 1) {
-      ratio = ratios.get(0);
-      alloc = first.alloc();
-    } else {
-      double[] values = ratios.stream().mapToDouble(Score::score).toArray();
-      ratio = Score.ofLogSample(values, confidence, "ratio");
-      alloc = allocEveryRound ? Score.ofSample(allocs, confidence, "B/op") : null;
-    }
+    Score ratio = Score.ofLogSample(ratios, confidence, "ratio");
+    Score alloc = allocEveryRound ? Score.ofSample(allocs, confidence, "B/op") : null;
     return new Entry(first.key(), first.higherIsBetter(), ratio, alloc, rounds.size());
+  }
+
+  private static String measuredNothing(JmhRow row, String metric, String expected) {
+    return row.key()
+        + ": its "
+        + metric
+        + " in round "
+        + row.round()
+        + " is not "
+        + expected
+        + "; that round measured nothing usable, run the gate again"
+        + " (benchmarks/target/gate/round-"
+        + row.round()
+        + ".log shows what JMH printed)";
   }
 }

@@ -2,6 +2,9 @@ package dev.weir.benchmarks.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,7 +25,7 @@ class StoredBaselineTest {
     assertThat(summary.entries().values())
         .isNotEmpty()
         .allMatch(e -> e.alloc() != null, "allocation measured (-prof gc)")
-        .allMatch(e -> e.rounds() >= CompareBaseline.MIN_BASELINE_ROUNDS, "enough rounds");
+        .allMatch(e -> e.rounds() >= Summary.MIN_ROUNDS, "enough rounds");
   }
 
   @Test
@@ -30,6 +33,24 @@ class StoredBaselineTest {
     List<JmhRow> rows = CompareBaseline.read(BASELINE);
 
     assertThat(rows).extracting(JmhRow::className).containsAll(References.BY_CLASS.keySet());
+  }
+
+  @Test
+  void storedBaseline_itsOwnRoundsSlowedByAQuarter_fail() throws Exception {
+    // Not a measurement: it checks that the baseline's intervals are narrow enough for a 25%
+    // slowdown of every Weir row to stand out against the baseline itself. A baseline recorded on a
+    // machine too noisy for that would fail here, before a night of planted runs shows it.
+    List<JmhRow> rows = CompareBaseline.read(BASELINE);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    CompareBaseline.Report report =
+        CompareBaseline.compare(
+            rows,
+            CompareBaseline.plant(rows, "weir.*=0.8", quiet),
+            CompareBaseline.DEFAULT_THRESHOLD,
+            CompareBaseline.DEFAULT_CONFIDENCE);
+
+    assertThat(report.status()).as(report.render()).isEqualTo(CompareBaseline.REGRESSION);
   }
 
   @Test
