@@ -389,4 +389,91 @@ class BandSchedulingTest {
 
     assertThat(log).as(() -> running.snapshot().render()).containsExactly("b:C2", "a:D1");
   }
+
+  /** Forwards DATA to its output "out"; logs the CONTROL messages it receives and keeps them. */
+  private static Node forwarderLoggingControl(List<String> log, String name) {
+    PortSpec<Long> out = PortSpec.of("out", Long.class);
+    return new Node() {
+      @Override
+      public List<PortSpec<?>> inputs() {
+        return List.of(GatedRecorder.IN);
+      }
+
+      @Override
+      public List<PortSpec<?>> outputs() {
+        return List.of(out);
+      }
+
+      @Override
+      public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
+        if (message.isControl()) {
+          log.add(name + ":C" + message.payload());
+        } else {
+          ctx.emit(out, (Long) message.payload());
+        }
+      }
+    };
+  }
+
+  /**
+   * A node blocked on a full edge when a CONTROL message reaches it cannot take the message in the
+   * CONTROL-band activation it gets for it; once its consumer makes room, it must be queued in the
+   * CONTROL band again, ahead of data work queued earlier (here node "a"), not at its own band.
+   *
+   * <p>On the one worker, held by two gates in turn: producer p emits 1 (the edge to c, capacity 1,
+   * is full) and parks 2; while the second gate holds the worker, p gets CONTROL 9 (p queued in the
+   * CONTROL band) and "a" gets DATA 7 (queued behind c). p's CONTROL-band activation finds the edge
+   * still full; c takes 1, which wakes p; p must run before "a".
+   */
+  @Test
+  void blockedNodeHoldingControl_wokenByItsConsumer_runsInTheControlBand() throws Exception {
+    GatedRecorder first = new GatedRecorder();
+    GatedRecorder second = new GatedRecorder();
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    Graph graph =
+        Graph.builder("blocked-control")
+            .add("first", first)
+            .add("second", second)
+            .add("p", forwarderLoggingControl(log, "p"))
+            .add("c", logTo(log, "c"))
+            .add("a", logTo(log, "a"))
+            .connect("p.out", "c.in", EdgeSpec.blocking(1))
+            .ingress("first", "first.in")
+            .ingress("second", "second.in")
+            .ingress("p", "p.in")
+            .ingress("a", "a.in")
+            .build();
+
+    RunningGraph running = Scheduler.builder().build().start(graph);
+    try {
+      Ingress<Long> p = running.ingress("p", Long.class);
+      assertThat(running.ingress("first", Long.class).offer(0L).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(first.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.offer(1L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(p.offer(2L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(running.ingress("second", Long.class).offer(0L).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+      first.release.countDown(); // p runs (emits 1, parks 2), then second holds the worker
+
+      assertThat(second.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(running.snapshot().node("p").state())
+          .as(() -> running.snapshot().render())
+          .isEqualTo(NodeState.BLOCKED);
+      assertThat(p.offerControl(9L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(running.ingress("a", Long.class).offer(7L).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+      second.release.countDown();
+
+      assertThat(running.awaitQuiescence(WAIT)).isTrue();
+    } finally {
+      first.release.countDown();
+      second.release.countDown();
+      running.stop(STOP);
+    }
+
+    assertThat(log)
+        .as(() -> running.snapshot().render())
+        .containsExactly("c:D1", "p:C9", "a:D7", "c:D2");
+  }
 }

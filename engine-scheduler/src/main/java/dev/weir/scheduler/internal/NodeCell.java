@@ -76,6 +76,8 @@ final class NodeCell implements NodeContext, InputGate {
   static final int RUNNING = 2;
   static final int PENDING = 4;
 
+  private static final int CONTROL_BAND = Priority.CONTROL.ordinal();
+
   private static final int HOOK_MESSAGE = 0;
   private static final int HOOK_TICK = 1;
   private static final int HOOK_FINISH = 2;
@@ -208,6 +210,13 @@ final class NodeCell implements NodeContext, InputGate {
     if (l != null && (l == NodeState.FINISHED || inputs.length == 0)) {
       return;
     }
+    if (atBand > CONTROL_BAND && pendingControl.get() > 0) {
+      // Whoever signals a cell that holds an undelivered CONTROL message queues it in the CONTROL
+      // band, as the design requires. Above all its consumer: a node blocked on a full edge got
+      // its CONTROL-band activation when the message arrived, could take nothing, and is woken
+      // again by the consumer's progress (wakeProducer), which signals at the node's own band.
+      atBand = CONTROL_BAND;
+    }
     if (atBand >= band) {
       VarHandle.fullFence(); // store-load: the caller's offer before our read (see above)
       int s = state;
@@ -251,7 +260,7 @@ final class NodeCell implements NodeContext, InputGate {
   }
 
   private int currentBand() {
-    return pendingControl.get() > 0 ? Priority.CONTROL.ordinal() : band;
+    return pendingControl.get() > 0 ? CONTROL_BAND : band;
   }
 
   // ------------------------------------------------------------------ the activation
@@ -492,7 +501,7 @@ final class NodeCell implements NodeContext, InputGate {
           link.touched = false;
           boolean control = link.touchedControl;
           link.touchedControl = false;
-          link.consumer.signal(control ? Priority.CONTROL.ordinal() : link.consumer.band);
+          link.consumer.signal(control ? CONTROL_BAND : link.consumer.band);
         }
       }
     }
