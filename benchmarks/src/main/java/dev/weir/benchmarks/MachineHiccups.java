@@ -27,6 +27,10 @@ public final class MachineHiccups {
   /** Gaps at most this long are the loop's own work, not stalls. */
   static final long THRESHOLD_NANOS = 8_000;
 
+  /** Where the allocating loop leaves its objects, so that escape analysis cannot remove them. */
+  @SuppressWarnings("unused")
+  private static Object[] kept = new Object[0];
+
   private MachineHiccups() {}
 
   /**
@@ -69,14 +73,15 @@ public final class MachineHiccups {
   /** Spins for {@code nanos}, recording the gaps; allocates per reading if asked. */
   static Gaps measure(long nanos, boolean allocate) {
     Gaps gaps = new Gaps();
-    Object[] kept = new Object[1024];
+    Object[] recent = new Object[1024];
+    kept = recent;
     int next = 0;
     long start = System.nanoTime();
     long end = start + nanos;
     long previous = start;
-    while (previous < end) {
+    while (previous - end < 0) { // differences, not values: nanoTime may wrap
       if (allocate) {
-        kept[next++ & (kept.length - 1)] = new long[4]; // 16 B header + 32 B
+        recent[next++ & (recent.length - 1)] = new long[4]; // 16 B header + 32 B
       }
       long now = System.nanoTime();
       gaps.record(now - previous);

@@ -40,8 +40,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * </pre>
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar NodeChainBenchmark} (add {@code -prof
- * gc}: each map adds one 40-byte {@code Message}). Not gated: it explains pipeline4's cost, which
- * the gate watches.
+ * gc}: each map adds one 40-byte {@code Message}). Not gated, so {@code -Dweir.bench.slowdown}
+ * leaves it alone: it explains pipeline4's cost, which the gate watches.
  *
  * <p>Thread-safety: one benchmark thread; each invocation runs its own graph.
  */
@@ -68,6 +68,7 @@ public class NodeChainBenchmark {
   private final Long[] payloads = new Long[DISTINCT];
   private long expected;
   private long sum;
+  private long count;
 
   /** Makes the payloads once. */
   @Setup(Level.Trial)
@@ -92,6 +93,7 @@ public class NodeChainBenchmark {
   @OperationsPerInvocation(SIZE)
   public long weir() throws InterruptedException {
     sum = 0;
+    count = 0;
     RunningGraph running = Scheduler.builder().workers(1).build().start(graph());
     try {
       if (!running.awaitCompletion(TIMEOUT)) {
@@ -102,6 +104,7 @@ public class NodeChainBenchmark {
     } finally {
       running.stop(Duration.ofSeconds(10));
     }
+    Check.equal("node_chain " + nodes + " items", SIZE, count);
     Check.equal("node_chain " + nodes, expected, sum);
     return sum;
   }
@@ -117,9 +120,14 @@ public class NodeChainBenchmark {
       upstream = name;
     }
     return builder
-        .add("sink", Nodes.sink(Long.class, x -> sum += x))
+        .add("sink", Nodes.sink(Long.class, this::take))
         .connect(upstream + ".out", "sink.in", EdgeSpec.blocking(1024))
         .build();
+  }
+
+  private void take(Long x) {
+    sum += x;
+    count++;
   }
 
   private Iterator<Long> items() {

@@ -11,17 +11,20 @@ class MachineHiccupsTest {
   void gaps_onlyThoseOverTheThresholdCount_andAddUpToTheirShareOfTheTime() {
     MachineHiccups.Gaps gaps = new MachineHiccups.Gaps();
     gaps.record(MachineHiccups.THRESHOLD_NANOS); // the loop's own pace: not a stall
+    gaps.record(8_100);
     gaps.record(10_000);
     gaps.record(12_000);
     gaps.record(40_000);
     gaps.observed(1_000_000);
 
-    assertThat(gaps.count()).isEqualTo(3);
-    assertThat(gaps.stalledShare()).isEqualTo(0.062);
+    assertThat(gaps.count()).isEqualTo(4);
+    assertThat(gaps.stalledShare()).isEqualTo(0.0701);
     assertThat(gaps.render())
-        .startsWith("gaps over 8 µs: 3 (3000 per second), 6.20% of the time; longest 40.0 µs")
-        .contains("      8.2 to     16.4 µs: 2")
-        .contains("     32.8 to     65.5 µs: 1");
+        .isEqualTo(
+            "gaps over 8 µs: 4 (4000 per second), 7.01% of the time; longest 40.0 µs\n"
+                + "       8.0 to      8.2 µs: 1\n"
+                + "       8.2 to     16.4 µs: 2\n"
+                + "      32.8 to     65.5 µs: 1\n");
   }
 
   @Test

@@ -423,7 +423,8 @@ class BandSchedulingTest {
    * <p>On the one worker, held by two gates in turn: producer p emits 1 (the edge to c, capacity 1,
    * is full) and parks 2; while the second gate holds the worker, p gets CONTROL 9 (p queued in the
    * CONTROL band) and "a" gets DATA 7 (queued behind c). p's CONTROL-band activation finds the edge
-   * still full; c takes 1, which wakes p; p must run before "a".
+   * still full; c takes 1, which wakes p; p must run before "a". That run flushes 2 to c before it
+   * takes CONTROL 9, which is why c's 2 comes last.
    */
   @Test
   void blockedNodeHoldingControl_wokenByItsConsumer_runsInTheControlBand() throws Exception {

@@ -210,13 +210,6 @@ final class NodeCell implements NodeContext, InputGate {
     if (l != null && (l == NodeState.FINISHED || inputs.length == 0)) {
       return;
     }
-    if (atBand > CONTROL_BAND && pendingControl.get() > 0) {
-      // Whoever signals a cell that holds an undelivered CONTROL message queues it in the CONTROL
-      // band, as the design requires. Above all its consumer: a node blocked on a full edge got
-      // its CONTROL-band activation when the message arrived, could take nothing, and is woken
-      // again by the consumer's progress (wakeProducer), which signals at the node's own band.
-      atBand = CONTROL_BAND;
-    }
     if (atBand >= band) {
       VarHandle.fullFence(); // store-load: the caller's offer before our read (see above)
       int s = state;
@@ -229,7 +222,11 @@ final class NodeCell implements NodeContext, InputGate {
       if (STATE.compareAndSet(this, PENDING, SCHEDULED) || atBand < band) {
         // Either we queue it, or another signaller did (maybe at a less urgent band): lift it.
         // A push for a cell that started running meanwhile only adds a declined activation.
-        runtime.queues.push(this, atBand);
+        // Whoever queues a cell that holds an undelivered CONTROL message queues it in the CONTROL
+        // band, as endActivation does: above all its consumer, whose progress wakes a node that
+        // was blocked on a full edge when the message arrived (its CONTROL-band activation could
+        // take nothing) through wakeProducer, at the node's own band.
+        runtime.queues.push(this, Math.min(atBand, currentBand()));
       }
     } else if ((prev & SCHEDULED) != 0 && atBand < band) {
       runtime.queues.push(this, atBand); // lift to a more urgent band
