@@ -2,6 +2,7 @@ package dev.weir.scheduler;
 
 import static dev.weir.scheduler.SchedulerFixtures.LONG;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Graph;
@@ -9,6 +10,7 @@ import dev.weir.core.Message;
 import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
 import dev.weir.core.Nodes;
+import dev.weir.core.OfferStatus;
 import dev.weir.core.PortSpec;
 import dev.weir.scheduler.SchedulerFixtures.CollectingSink;
 import dev.weir.scheduler.SchedulerFixtures.DeadLetterLog;
@@ -177,6 +179,97 @@ class IdleWhenStuckTest {
       assertThat(running.awaitCompletion(LONG)).as(running.snapshot().render()).isTrue();
       assertThat(deadLetters.payloads(DeadLetter.Reason.CONSUMER_STOPPED))
           .containsExactly(0L, 1L, 2L, 3L);
+    } finally {
+      running.stop(LONG);
+    }
+  }
+
+  /** Forwards every payload to "out". */
+  private static final class Forwarder implements Node {
+    final PortSpec<Long> in = PortSpec.of("in", Long.class);
+    final PortSpec<Long> out = PortSpec.of("out", Long.class);
+
+    @Override
+    public List<PortSpec<?>> inputs() {
+      return List.of(in);
+    }
+
+    @Override
+    public List<PortSpec<?>> outputs() {
+      return List.of(out);
+    }
+
+    @Override
+    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
+      ctx.emit(out, (Long) message.payload());
+    }
+  }
+
+  /** Collects what it receives; starts paused and lets the test resume it. */
+  private static final class PausedSink implements Node {
+    final PortSpec<Long> in = PortSpec.of("in", Long.class);
+    final List<Long> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile NodeContext context;
+
+    @Override
+    public List<PortSpec<?>> inputs() {
+      return List.of(in);
+    }
+
+    @Override
+    public void onStart(NodeContext ctx) {
+      context = ctx;
+      ctx.inputGate().pause();
+    }
+
+    @Override
+    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
+      received.add((Long) message.payload());
+    }
+  }
+
+  /**
+   * A node blocked on a full edge takes no input, so new input must not wake it: each offer used to
+   * cost the worker an activation that found the edge still full. Here the forwarder blocks behind
+   * a paused sink (edge capacity 1: 1 queued, 2 parked); the ten offers after that leave its
+   * activation count where it was, and once the sink resumes, every payload arrives in order (no
+   * wake-up was lost by skipping them).
+   */
+  @ParameterizedTest(name = "workers={0}")
+  @ValueSource(ints = {1, 2})
+  void aBlockedNode_isNotActivatedByNewInput_andLosesNothing(int workers) throws Exception {
+    PausedSink sink = new PausedSink();
+    Graph graph =
+        Graph.builder("blocked-input")
+            .add("forward", new Forwarder())
+            .add("sink", sink)
+            .connect("forward.out", "sink.in", EdgeSpec.blocking(1))
+            .ingress("feed", "forward.in", EdgeSpec.blocking(64))
+            .build();
+    RunningGraph running =
+        SchedulerFixtures.scheduler(workers, new DeadLetterLog()).build().start(graph);
+    try {
+      Ingress<Long> feed = running.ingress("feed", Long.class);
+      assertThat(feed.offer(1L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(feed.offer(2L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(running.awaitQuiescence(LONG)).isTrue();
+      GraphSnapshot blocked = running.snapshot();
+      assertThat(blocked.node("forward").state()).as(blocked::render).isEqualTo(NodeState.BLOCKED);
+      long activations = blocked.node("forward").activations();
+
+      for (long i = 3; i <= 12; i++) {
+        assertThat(feed.offer(i).status()).isEqualTo(OfferStatus.ACCEPTED);
+        assertThat(running.awaitQuiescence(LONG)).isTrue(); // whatever the offer queued has run
+      }
+
+      GraphSnapshot after = running.snapshot();
+      assertThat(after.node("forward").activations()).as(after::render).isEqualTo(activations);
+      assertThat(after.edge("ingress:feed->forward.in").depth()).as(after::render).isEqualTo(10);
+
+      sink.context.inputGate().resume();
+      await().atMost(LONG).until(() -> sink.received.size() == 12);
+      assertThat(sink.received)
+          .containsExactlyElementsOf(SchedulerFixtures.upTo(13).subList(1, 13));
     } finally {
       running.stop(LONG);
     }

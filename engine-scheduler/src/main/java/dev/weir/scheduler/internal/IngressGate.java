@@ -166,7 +166,7 @@ final class IngressGate<T> implements Ingress<T> {
   /** After the offer, never inside the lock: wakes the consumer if the message was queued. */
   private void signalIfQueued(OfferResult result, Plane plane) {
     if (result.isEnqueued() || result.status() == OfferStatus.COALESCED) {
-      link.consumer.signal(
+      link.consumer.signalInput(
           plane == Plane.CONTROL ? Priority.CONTROL.ordinal() : link.consumer.band);
     }
   }
@@ -320,7 +320,7 @@ final class IngressGate<T> implements Ingress<T> {
       tally.record(closedResult());
     }
     if (tally.queued) {
-      link.consumer.signal(link.consumer.band);
+      link.consumer.signalInput(link.consumer.band);
     }
   }
 

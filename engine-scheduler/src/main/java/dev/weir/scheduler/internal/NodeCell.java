@@ -53,6 +53,19 @@ import org.slf4j.LoggerFactory;
  * sides: the signaller sees the CAS, or the activation sees the offer. It spares the atomic OR,
  * which took the state's cache line away from the consumer on every ingress offer and emit.
  *
+ * Blocked cells: a cell that is blocked takes no input until its outbox drains, so signalInput()
+ * (new input from an upstream emit or an ingress offer) does not queue it: before, every offer to
+ * a blocked node cost its worker an activation that could only find the edge still full. Only an
+ * activation of the cell unblocks it (flushOutbox), and that activation polls the inputs, either
+ * in its own loop or in the one it re-queues itself for. It must see every offer whose signal was
+ * skipped: the signaller fences (full) between its offer and its read of `blockedOn`, and
+ * flushOutbox fences between clearing `blockedOn` and the first poll. Dekker again: the signaller
+ * sees the cell unblocked (and signals), or the activation sees the offer. A cell stopped by its
+ * error policy while blocked unblocks the same way (markUnblocked) before it discards its inputs,
+ * so either the signaller queues it (and its activation discards what was offered) or the discard
+ * sees the offer. Wake-ups from the consumer's progress (wakeProducer), ticks, resume and shutdown
+ * use signal() and always queue the cell. Pinned by NodeCellStress.BlockedInputSkip.
+ *
  * Fields below "activation-owned" are touched only by the running activation; successive
  * activations are ordered by the ReadyQueues (the lock, or the one worker's program order) and by
  * the CAS on `state`.
@@ -206,14 +219,31 @@ final class NodeCell implements NodeContext, InputGate {
 
   /** Makes sure an activation will look at new work; safe from any thread. */
   void signal(int atBand) {
+    signal(atBand, false);
+  }
+
+  /**
+   * Makes sure an activation will look at new input (an upstream emit or an ingress offer), unless
+   * the cell is blocked: then the activation that unblocks it looks (see "Blocked cells" above).
+   * Safe from any thread.
+   */
+  void signalInput(int atBand) {
+    signal(atBand, true);
+  }
+
+  private void signal(int atBand, boolean input) {
     NodeState l = lifecycle;
     if (l != null && (l == NodeState.FINISHED || inputs.length == 0)) {
       return;
     }
-    if (atBand >= band) {
-      VarHandle.fullFence(); // store-load: the caller's offer before our read (see above)
+    boolean fastPath = atBand >= band;
+    if (fastPath || input) {
+      VarHandle.fullFence(); // store-load: the caller's offer before our reads (see above)
+      if (input && blockedOn != null) {
+        return; // the activation that unblocks the cell polls its inputs
+      }
       int s = state;
-      if ((s & SCHEDULED) != 0 || s == (RUNNING | PENDING)) {
+      if (fastPath && ((s & SCHEDULED) != 0 || s == (RUNNING | PENDING))) {
         return; // an activation is due and will see the offer; no lift needed at this band
       }
     }
@@ -498,7 +528,7 @@ final class NodeCell implements NodeContext, InputGate {
           link.touched = false;
           boolean control = link.touchedControl;
           link.touchedControl = false;
-          link.consumer.signal(control ? CONTROL_BAND : link.consumer.band);
+          link.consumer.signalInput(control ? CONTROL_BAND : link.consumer.band);
         }
       }
     }
@@ -711,6 +741,9 @@ final class NodeCell implements NodeContext, InputGate {
     }
     log.error("stopping node {}: {}", name, why);
     lifecycle = NodeState.FAILED;
+    // No more skipped input signals from here on, before the discard (see "Blocked cells"); the
+    // parked messages themselves are dead-lettered below.
+    markUnblocked();
     runtime.events.record(clock.nanoTime(), EventLog.Type.STOP_NODE, index, 0);
     for (EdgeLink link : inputs) {
       link.edge.close();
@@ -755,8 +788,7 @@ final class NodeCell implements NodeContext, InputGate {
       }
     }
     blockedLinks.clear();
-    blocked = false;
-    blockedOn = null;
+    markUnblocked();
   }
 
   /** Runs onStop once; exceptions are logged and returned. */
@@ -1038,10 +1070,20 @@ final class NodeCell implements NodeContext, InputGate {
       }
     }
     if (blocked && blockedLinks.isEmpty()) {
-      blocked = false;
-      blockedOn = null;
+      markUnblocked();
       runtime.events.record(clock.nanoTime(), EventLog.Type.UNBLOCK, index, 0);
     }
+  }
+
+  /**
+   * Clears the blocked state, then fences (store-load) so that the polls that follow see every
+   * input whose signal was skipped while the cell was blocked (see "Blocked cells").
+   * Package-private for NodeCellStress.
+   */
+  void markUnblocked() {
+    blocked = false;
+    blockedOn = null;
+    VarHandle.fullFence();
   }
 
   private void flushParked(EdgeLink link, ArrayDeque<Message<?>> parked) {

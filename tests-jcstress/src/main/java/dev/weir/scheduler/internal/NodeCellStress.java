@@ -42,11 +42,15 @@ public final class NodeCellStress {
    */
   private static final VarHandle STATE;
 
+  /** NodeCell's private {@code blockedOn}: set only outside the race (constructor). */
+  private static final VarHandle BLOCKED_ON;
+
   static {
     try {
-      STATE =
-          MethodHandles.privateLookupIn(NodeCell.class, MethodHandles.lookup())
-              .findVarHandle(NodeCell.class, "state", int.class);
+      MethodHandles.Lookup lookup =
+          MethodHandles.privateLookupIn(NodeCell.class, MethodHandles.lookup());
+      STATE = lookup.findVarHandle(NodeCell.class, "state", int.class);
+      BLOCKED_ON = lookup.findVarHandle(NodeCell.class, "blockedOn", String.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -109,6 +113,80 @@ public final class NodeCellStress {
         r.r2 = -1;
         return;
       }
+      r.r2 = edge.poll() != null ? 1 : 0;
+    }
+
+    @Arbiter
+    public void arbiter(II_Result r) {
+      int s = (int) STATE.getVolatile(cell);
+      if (s == NodeCell.RUNNING) {
+        r.r1 = 1;
+      } else if (s == (NodeCell.RUNNING | NodeCell.PENDING)) {
+        r.r1 = 0;
+      } else {
+        r.r1 = -1;
+      }
+    }
+  }
+
+  /**
+   * "Blocked cells" in NodeCell's design block: {@link NodeCell#signalInput} does not queue a
+   * blocked cell, relying on the activation that unblocks it to poll. Dekker with a full fence on
+   * each side: the signaller offers, fences and reads {@code blockedOn}; {@link
+   * NodeCell#markUnblocked} clears it, fences, and then the activation polls.
+   *
+   * <p>The cell is detached ({@link DetachedCell}), RUNNING (the unblocking happens inside one of
+   * its activations) and blocked, both set before the race through private-lookup VarHandles. A
+   * signal that does not skip finds RUNNING and only sets PENDING, so no path reaches the runtime.
+   *
+   * <p>Results: r1 = 1 if the signaller skipped (the cell ends RUNNING, PENDING unset), 0 if it
+   * signalled (RUNNING | PENDING: another activation follows the running one); r2 = 1 if the poll
+   * after the unblocking returned the message, 0 if it found the edge empty.
+   */
+  @JCStressTest
+  @Description("Blocked skip: a skipped input signal never leaves a message the unblocking misses.")
+  @Outcome(
+      id = "1, 1",
+      expect = ACCEPTABLE,
+      desc = "The signaller saw the cell blocked and skipped; the poll after unblocking saw it.")
+  @Outcome(
+      id = "0, 1",
+      expect = ACCEPTABLE,
+      desc = "The signaller saw the cell unblocked and set PENDING; the poll saw the message too.")
+  @Outcome(
+      id = "0, 0",
+      expect = ACCEPTABLE,
+      desc =
+          "The poll ran before the offer; the signaller saw the cell unblocked and set PENDING,"
+              + " so the cell runs again and sees the message.")
+  @Outcome(
+      id = "1, 0",
+      expect = FORBIDDEN,
+      desc =
+          "Lost wake-up: the signaller skipped (saw the cell blocked) and the activation that"
+              + " unblocked it missed the message.")
+  @Outcome(expect = FORBIDDEN, desc = "An impossible state.")
+  @State
+  public static class BlockedInputSkip {
+    private final Edge<Integer> edge =
+        Edge.create("e", PortSpec.of("in", Integer.class), EdgeSpec.blocking(4));
+    private final NodeCell cell = DetachedCell.create("n");
+    private final Message<Integer> message = Message.of(1);
+
+    public BlockedInputSkip() {
+      STATE.setVolatile(cell, NodeCell.RUNNING);
+      BLOCKED_ON.setVolatile(cell, "n.out->m.in");
+    }
+
+    @Actor
+    public void signaller() {
+      edge.offer(message);
+      cell.signalInput(cell.band);
+    }
+
+    @Actor
+    public void unblockingActivation(II_Result r) {
+      cell.markUnblocked();
       r.r2 = edge.poll() != null ? 1 : 0;
     }
 
