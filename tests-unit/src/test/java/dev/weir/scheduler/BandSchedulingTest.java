@@ -477,4 +477,76 @@ class BandSchedulingTest {
         .as(() -> running.snapshot().render())
         .containsExactly("c:D1", "p:C9", "a:D7", "c:D2");
   }
+
+  /**
+   * The other order: a blocked node already queued at its own band (its consumer's progress woke
+   * it) is then offered a CONTROL message; it must be lifted to the CONTROL band, although it is
+   * still blocked, ahead of data work queued before it.
+   *
+   * <p>On the one worker, held by three gates in turn: p emits 1 (the edge to c, capacity 1, is
+   * full) and parks 2; while the second gate holds the worker, the third gate and then "a" (DATA 7)
+   * are queued behind c. c takes 1, which wakes p (queued last in NORMAL); the third gate holds the
+   * worker while p, still blocked, gets CONTROL 9. p must run before "a".
+   */
+  @Test
+  void blockedNodeQueuedByItsConsumer_thenOfferedControl_isLiftedToTheControlBand()
+      throws Exception {
+    GatedRecorder first = new GatedRecorder();
+    GatedRecorder second = new GatedRecorder();
+    GatedRecorder third = new GatedRecorder();
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    Graph graph =
+        Graph.builder("blocked-then-control")
+            .add("first", first)
+            .add("second", second)
+            .add("third", third)
+            .add("p", forwarderLoggingControl(log, "p"))
+            .add("c", logTo(log, "c"))
+            .add("a", logTo(log, "a"))
+            .connect("p.out", "c.in", EdgeSpec.blocking(1))
+            .ingress("first", "first.in")
+            .ingress("second", "second.in")
+            .ingress("third", "third.in")
+            .ingress("p", "p.in")
+            .ingress("a", "a.in")
+            .build();
+
+    RunningGraph running = Scheduler.builder().build().start(graph);
+    try {
+      Ingress<Long> p = running.ingress("p", Long.class);
+      assertThat(running.ingress("first", Long.class).offer(0L).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(first.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.offer(1L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(p.offer(2L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(running.ingress("second", Long.class).offer(0L).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+      first.release.countDown(); // p runs (emits 1, parks 2), then second holds the worker
+
+      assertThat(second.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(running.ingress("third", Long.class).offer(0L).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(running.ingress("a", Long.class).offer(7L).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+      second.release.countDown(); // c takes 1 and wakes p, then third holds the worker
+
+      assertThat(third.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      GraphSnapshot held = running.snapshot();
+      assertThat(held.node("p").state()).as(held::render).isEqualTo(NodeState.BLOCKED);
+      assertThat(held.readyDepth().get(Priority.NORMAL)).as(held::render).isEqualTo(2);
+      assertThat(p.offerControl(9L).status()).isEqualTo(OfferStatus.ACCEPTED);
+      third.release.countDown();
+
+      assertThat(running.awaitQuiescence(WAIT)).isTrue();
+    } finally {
+      first.release.countDown();
+      second.release.countDown();
+      third.release.countDown();
+      running.stop(STOP);
+    }
+
+    assertThat(log)
+        .as(() -> running.snapshot().render())
+        .containsExactly("c:D1", "p:C9", "a:D7", "c:D2");
+  }
 }

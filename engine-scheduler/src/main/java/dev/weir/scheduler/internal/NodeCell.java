@@ -54,17 +54,21 @@ import org.slf4j.LoggerFactory;
  * which took the state's cache line away from the consumer on every ingress offer and emit.
  *
  * Blocked cells: a cell that is blocked takes no input until its outbox drains, so signalInput()
- * (new input from an upstream emit or an ingress offer) does not queue it: before, every offer to
- * a blocked node cost its worker an activation that could only find the edge still full. Only an
- * activation of the cell unblocks it (flushOutbox), and that activation polls the inputs, either
- * in its own loop or in the one it re-queues itself for. It must see every offer whose signal was
+ * (new input from an upstream emit or an ingress offer) does not queue it at its own band: before,
+ * every offer to a blocked node cost its worker an activation that could only find the edge still
+ * full. A CONTROL input is still signalled (at a band above the cell's own, it may lift a cell that
+ * is already queued; DESIGN: a pending CONTROL message lifts it). A cell is unblocked by one of its
+ * own activations (flushOutbox), which then polls the inputs, in its own loop or in the one it
+ * re-queues itself for; or for good, by a path after which its input is never polled again
+ * (stopByPolicy, which discards it; a loop finishing as a whole, or shutdown's final drain, whose
+ * leftover input is dead-lettered by the drain). The polls must see every offer whose signal was
  * skipped: the signaller fences (full) between its offer and its read of `blockedOn`, and
- * flushOutbox fences between clearing `blockedOn` and the first poll. Dekker again: the signaller
- * sees the cell unblocked (and signals), or the activation sees the offer. A cell stopped by its
- * error policy while blocked unblocks the same way (markUnblocked) before it discards its inputs,
- * so either the signaller queues it (and its activation discards what was offered) or the discard
- * sees the offer. Wake-ups from the consumer's progress (wakeProducer), ticks, resume and shutdown
- * use signal() and always queue the cell. Pinned by NodeCellStress.BlockedInputSkip.
+ * markUnblocked fences between clearing `blockedOn` and the first poll. Dekker again: the
+ * signaller sees the cell unblocked (and signals), or the activation sees the offer. stopByPolicy
+ * unblocks the same way before it discards the inputs, so either the signaller queues the cell
+ * (and its activation discards what was offered) or the discard sees the offer. Every other
+ * wake-up uses signal() and is never skipped: the consumer's progress (wakeProducer), ticks,
+ * resume, upstreamDone, start and shutdown. Pinned by NodeCellStress.BlockedInputSkip.
  *
  * Fields below "activation-owned" are touched only by the running activation; successive
  * activations are ordered by the ReadyQueues (the lock, or the one worker's program order) and by
@@ -236,14 +240,13 @@ final class NodeCell implements NodeContext, InputGate {
     if (l != null && (l == NodeState.FINISHED || inputs.length == 0)) {
       return;
     }
-    boolean fastPath = atBand >= band;
-    if (fastPath || input) {
+    if (atBand >= band) {
       VarHandle.fullFence(); // store-load: the caller's offer before our reads (see above)
       if (input && blockedOn != null) {
-        return; // the activation that unblocks the cell polls its inputs
+        return; // the activation that unblocks the cell polls its inputs ("Blocked cells")
       }
       int s = state;
-      if (fastPath && ((s & SCHEDULED) != 0 || s == (RUNNING | PENDING))) {
+      if ((s & SCHEDULED) != 0 || s == (RUNNING | PENDING)) {
         return; // an activation is due and will see the offer; no lift needed at this band
       }
     }

@@ -42,7 +42,7 @@ public final class NodeCellStress {
    */
   private static final VarHandle STATE;
 
-  /** NodeCell's private {@code blockedOn}: set only outside the race (constructor). */
+  /** NodeCell's private {@code blockedOn}: set before the race (markUnblocked clears it in it). */
   private static final VarHandle BLOCKED_ON;
 
   static {
