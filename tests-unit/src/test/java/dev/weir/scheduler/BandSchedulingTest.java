@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Graph;
+import dev.weir.core.GraphBuilder;
 import dev.weir.core.Message;
 import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
@@ -416,65 +417,101 @@ class BandSchedulingTest {
   }
 
   /**
+   * The scene of the next two tests, on the one worker: gates g0, g1, ... (each holds the worker
+   * inside its first message until released), producer p (forwards DATA to c over a BLOCK edge of
+   * capacity 1, logs the CONTROL it gets), and c and "a", which log what they get; each node has an
+   * ingress of its own name.
+   */
+  private static final class BlockedProducerScene implements AutoCloseable {
+    final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final List<GatedRecorder> gates = new ArrayList<>();
+    final RunningGraph running;
+
+    BlockedProducerScene(int gateCount) {
+      GraphBuilder builder =
+          Graph.builder("blocked-producer")
+              .add("p", forwarderLoggingControl(log, "p"))
+              .add("c", logTo(log, "c"))
+              .add("a", logTo(log, "a"))
+              .connect("p.out", "c.in", EdgeSpec.blocking(1))
+              .ingress("p", "p.in")
+              .ingress("a", "a.in");
+      for (int i = 0; i < gateCount; i++) {
+        GatedRecorder gate = new GatedRecorder();
+        gates.add(gate);
+        builder.add("g" + i, gate).ingress("g" + i, "g" + i + ".in");
+      }
+      running = Scheduler.builder().build().start(builder.build());
+    }
+
+    void offer(String ingress, long payload) {
+      assertThat(running.ingress(ingress, Long.class).offer(payload).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+    }
+
+    void offerControl(String ingress, long payload) {
+      assertThat(running.ingress(ingress, Long.class).offerControl(payload).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+    }
+
+    void awaitHeldBy(int gate) throws InterruptedException {
+      assertThat(gates.get(gate).entered.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    void release(int gate) {
+      gates.get(gate).release.countDown();
+    }
+
+    /**
+     * Blocks p: while g0 holds the worker, p gets 1 and 2 and g1 a message; released, p emits 1
+     * (the edge to c is then full) and parks 2, then g1 holds the worker (c is queued behind it).
+     */
+    void blockP() throws InterruptedException {
+      offer("g0", 0);
+      awaitHeldBy(0);
+      offer("p", 1);
+      offer("p", 2);
+      offer("g1", 0);
+      release(0);
+      awaitHeldBy(1);
+      GraphSnapshot held = running.snapshot();
+      assertThat(held.node("p").state()).as(held::render).isEqualTo(NodeState.BLOCKED);
+    }
+
+    void awaitQuiet() throws InterruptedException {
+      assertThat(running.awaitQuiescence(WAIT)).isTrue();
+    }
+
+    @Override
+    public void close() {
+      gates.forEach(gate -> gate.release.countDown());
+      running.stop(STOP);
+    }
+  }
+
+  /**
    * A node blocked on a full edge when a CONTROL message reaches it cannot take the message in the
    * CONTROL-band activation it gets for it; once its consumer makes room, it must be queued in the
    * CONTROL band again, ahead of data work queued earlier (here node "a"), not at its own band.
    *
-   * <p>On the one worker, held by two gates in turn: producer p emits 1 (the edge to c, capacity 1,
-   * is full) and parks 2; while the second gate holds the worker, p gets CONTROL 9 (p queued in the
-   * CONTROL band) and "a" gets DATA 7 (queued behind c). p's CONTROL-band activation finds the edge
-   * still full; c takes 1, which wakes p; p must run before "a". That run flushes 2 to c before it
-   * takes CONTROL 9, which is why c's 2 comes last.
+   * <p>With p blocked and g1 holding the worker (blockP), p gets CONTROL 9 (p queued in the CONTROL
+   * band) and "a" gets DATA 7 (queued behind c). p's CONTROL-band activation finds the edge still
+   * full; c takes 1, which wakes p; p must run before "a". That run flushes 2 to c before it takes
+   * CONTROL 9, which is why c's 2 comes last.
    */
   @Test
   void blockedNodeHoldingControl_wokenByItsConsumer_runsInTheControlBand() throws Exception {
-    GatedRecorder first = new GatedRecorder();
-    GatedRecorder second = new GatedRecorder();
-    List<String> log = Collections.synchronizedList(new ArrayList<>());
-    Graph graph =
-        Graph.builder("blocked-control")
-            .add("first", first)
-            .add("second", second)
-            .add("p", forwarderLoggingControl(log, "p"))
-            .add("c", logTo(log, "c"))
-            .add("a", logTo(log, "a"))
-            .connect("p.out", "c.in", EdgeSpec.blocking(1))
-            .ingress("first", "first.in")
-            .ingress("second", "second.in")
-            .ingress("p", "p.in")
-            .ingress("a", "a.in")
-            .build();
-
-    RunningGraph running = Scheduler.builder().build().start(graph);
-    try {
-      Ingress<Long> p = running.ingress("p", Long.class);
-      assertThat(running.ingress("first", Long.class).offer(0L).status())
-          .isEqualTo(OfferStatus.ACCEPTED);
-      assertThat(first.entered.await(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.offer(1L).status()).isEqualTo(OfferStatus.ACCEPTED);
-      assertThat(p.offer(2L).status()).isEqualTo(OfferStatus.ACCEPTED);
-      assertThat(running.ingress("second", Long.class).offer(0L).status())
-          .isEqualTo(OfferStatus.ACCEPTED);
-      first.release.countDown(); // p runs (emits 1, parks 2), then second holds the worker
-
-      assertThat(second.entered.await(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(running.snapshot().node("p").state())
-          .as(() -> running.snapshot().render())
-          .isEqualTo(NodeState.BLOCKED);
-      assertThat(p.offerControl(9L).status()).isEqualTo(OfferStatus.ACCEPTED);
-      assertThat(running.ingress("a", Long.class).offer(7L).status())
-          .isEqualTo(OfferStatus.ACCEPTED);
-      second.release.countDown();
-
-      assertThat(running.awaitQuiescence(WAIT)).isTrue();
-    } finally {
-      first.release.countDown();
-      second.release.countDown();
-      running.stop(STOP);
+    BlockedProducerScene scene = new BlockedProducerScene(2);
+    try (scene) {
+      scene.blockP();
+      scene.offerControl("p", 9);
+      scene.offer("a", 7);
+      scene.release(1);
+      scene.awaitQuiet();
     }
 
-    assertThat(log)
-        .as(() -> running.snapshot().render())
+    assertThat(scene.log)
+        .as(() -> scene.running.snapshot().render())
         .containsExactly("c:D1", "p:C9", "a:D7", "c:D2");
   }
 
@@ -483,70 +520,30 @@ class BandSchedulingTest {
    * it) is then offered a CONTROL message; it must be lifted to the CONTROL band, although it is
    * still blocked, ahead of data work queued before it.
    *
-   * <p>On the one worker, held by three gates in turn: p emits 1 (the edge to c, capacity 1, is
-   * full) and parks 2; while the second gate holds the worker, the third gate and then "a" (DATA 7)
-   * are queued behind c. c takes 1, which wakes p (queued last in NORMAL); the third gate holds the
-   * worker while p, still blocked, gets CONTROL 9. p must run before "a".
+   * <p>With p blocked and g1 holding the worker (blockP), g2 and then "a" (DATA 7) are queued
+   * behind c. c takes 1, which wakes p (queued last in NORMAL); g2 holds the worker while p, still
+   * blocked, gets CONTROL 9. p must run before "a".
    */
   @Test
   void blockedNodeQueuedByItsConsumer_thenOfferedControl_isLiftedToTheControlBand()
       throws Exception {
-    GatedRecorder first = new GatedRecorder();
-    GatedRecorder second = new GatedRecorder();
-    GatedRecorder third = new GatedRecorder();
-    List<String> log = Collections.synchronizedList(new ArrayList<>());
-    Graph graph =
-        Graph.builder("blocked-then-control")
-            .add("first", first)
-            .add("second", second)
-            .add("third", third)
-            .add("p", forwarderLoggingControl(log, "p"))
-            .add("c", logTo(log, "c"))
-            .add("a", logTo(log, "a"))
-            .connect("p.out", "c.in", EdgeSpec.blocking(1))
-            .ingress("first", "first.in")
-            .ingress("second", "second.in")
-            .ingress("third", "third.in")
-            .ingress("p", "p.in")
-            .ingress("a", "a.in")
-            .build();
-
-    RunningGraph running = Scheduler.builder().build().start(graph);
-    try {
-      Ingress<Long> p = running.ingress("p", Long.class);
-      assertThat(running.ingress("first", Long.class).offer(0L).status())
-          .isEqualTo(OfferStatus.ACCEPTED);
-      assertThat(first.entered.await(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.offer(1L).status()).isEqualTo(OfferStatus.ACCEPTED);
-      assertThat(p.offer(2L).status()).isEqualTo(OfferStatus.ACCEPTED);
-      assertThat(running.ingress("second", Long.class).offer(0L).status())
-          .isEqualTo(OfferStatus.ACCEPTED);
-      first.release.countDown(); // p runs (emits 1, parks 2), then second holds the worker
-
-      assertThat(second.entered.await(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(running.ingress("third", Long.class).offer(0L).status())
-          .isEqualTo(OfferStatus.ACCEPTED);
-      assertThat(running.ingress("a", Long.class).offer(7L).status())
-          .isEqualTo(OfferStatus.ACCEPTED);
-      second.release.countDown(); // c takes 1 and wakes p, then third holds the worker
-
-      assertThat(third.entered.await(30, TimeUnit.SECONDS)).isTrue();
-      GraphSnapshot held = running.snapshot();
+    BlockedProducerScene scene = new BlockedProducerScene(3);
+    try (scene) {
+      scene.blockP();
+      scene.offer("g2", 0);
+      scene.offer("a", 7);
+      scene.release(1); // c takes 1 and wakes p, then g2 holds the worker
+      scene.awaitHeldBy(2);
+      GraphSnapshot held = scene.running.snapshot();
       assertThat(held.node("p").state()).as(held::render).isEqualTo(NodeState.BLOCKED);
       assertThat(held.readyDepth().get(Priority.NORMAL)).as(held::render).isEqualTo(2);
-      assertThat(p.offerControl(9L).status()).isEqualTo(OfferStatus.ACCEPTED);
-      third.release.countDown();
-
-      assertThat(running.awaitQuiescence(WAIT)).isTrue();
-    } finally {
-      first.release.countDown();
-      second.release.countDown();
-      third.release.countDown();
-      running.stop(STOP);
+      scene.offerControl("p", 9);
+      scene.release(2);
+      scene.awaitQuiet();
     }
 
-    assertThat(log)
-        .as(() -> running.snapshot().render())
+    assertThat(scene.log)
+        .as(() -> scene.running.snapshot().render())
         .containsExactly("c:D1", "p:C9", "a:D7", "c:D2");
   }
 }

@@ -38,6 +38,18 @@ public final class NodeCellStress {
   private NodeCellStress() {}
 
   /**
+   * What the signaller left in a cell that ends the race RUNNING: 1 if it wrote nothing (the cell
+   * is just RUNNING), 0 if it set PENDING, -1 for any other state.
+   */
+  private static int skippedOrPending(NodeCell cell) {
+    int s = (int) STATE.getVolatile(cell);
+    if (s == NodeCell.RUNNING) {
+      return 1;
+    }
+    return s == (NodeCell.RUNNING | NodeCell.PENDING) ? 0 : -1;
+  }
+
+  /**
    * NodeCell's private {@code state}: read and set only outside the race (constructor, arbiter).
    */
   private static final VarHandle STATE;
@@ -118,14 +130,7 @@ public final class NodeCellStress {
 
     @Arbiter
     public void arbiter(II_Result r) {
-      int s = (int) STATE.getVolatile(cell);
-      if (s == NodeCell.RUNNING) {
-        r.r1 = 1;
-      } else if (s == (NodeCell.RUNNING | NodeCell.PENDING)) {
-        r.r1 = 0;
-      } else {
-        r.r1 = -1;
-      }
+      r.r1 = skippedOrPending(cell);
     }
   }
 
@@ -192,14 +197,7 @@ public final class NodeCellStress {
 
     @Arbiter
     public void arbiter(II_Result r) {
-      int s = (int) STATE.getVolatile(cell);
-      if (s == NodeCell.RUNNING) {
-        r.r1 = 1;
-      } else if (s == (NodeCell.RUNNING | NodeCell.PENDING)) {
-        r.r1 = 0;
-      } else {
-        r.r1 = -1;
-      }
+      r.r1 = skippedOrPending(cell);
     }
   }
 }
