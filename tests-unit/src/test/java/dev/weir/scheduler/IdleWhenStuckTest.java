@@ -184,27 +184,6 @@ class IdleWhenStuckTest {
     }
   }
 
-  /** Forwards every payload to "out". */
-  private static final class Forwarder implements Node {
-    final PortSpec<Long> in = PortSpec.of("in", Long.class);
-    final PortSpec<Long> out = PortSpec.of("out", Long.class);
-
-    @Override
-    public List<PortSpec<?>> inputs() {
-      return List.of(in);
-    }
-
-    @Override
-    public List<PortSpec<?>> outputs() {
-      return List.of(out);
-    }
-
-    @Override
-    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
-      ctx.emit(out, (Long) message.payload());
-    }
-  }
-
   /** Collects what it receives; starts paused and lets the test resume it. */
   private static final class PausedSink implements Node {
     final PortSpec<Long> in = PortSpec.of("in", Long.class);
@@ -241,7 +220,7 @@ class IdleWhenStuckTest {
     PausedSink sink = new PausedSink();
     Graph graph =
         Graph.builder("blocked-input")
-            .add("forward", new Forwarder())
+            .add("forward", Nodes.map(Long.class, Long.class, x -> x))
             .add("sink", sink)
             .connect("forward.out", "sink.in", EdgeSpec.blocking(1))
             .ingress("feed", "forward.in", EdgeSpec.blocking(64))
