@@ -16,11 +16,11 @@ import java.util.TreeMap;
 final class References {
 
   /**
-   * The reference methods of each benchmark class the gate compares. Chosen in session 6 from ten
-   * rounds on the project's machine (docs/benchmarks.md, "Choosing the references"): a reference
-   * must track the machine without adding fork-to-fork noise of its own. JCTools' same-thread row
-   * was dropped for that reason (±16–21% between forks, against ±6% for ArrayDeque and ABQ), and
-   * JCTools' MPSC row was not taken for fan_in4 (±21%).
+   * The reference methods of each benchmark class the gate compares. Chosen from the ten rounds of
+   * the committed baseline (docs/benchmarks.md, "Choosing the references"): a reference must track
+   * the machine without adding fork-to-fork noise of its own. JCTools' same-thread row is not one
+   * for that reason (±16–21% between forks, against ±6% for ArrayDeque and ABQ), nor is JCTools'
+   * MPSC row for fan_in4 (±21%).
    */
   static final Map<String, List<String>> BY_CLASS =
       new TreeMap<>(
