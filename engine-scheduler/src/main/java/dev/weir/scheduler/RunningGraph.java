@@ -6,9 +6,15 @@ import java.time.Duration;
  * A graph running on a scheduler's workers. Obtained from {@link Scheduler#start}.
  *
  * <p>The graph runs until {@link #stop} is called or a node's {@link ErrorPolicy#STOP_GRAPH} fires.
- * When every source is exhausted and all edges have drained, the graph finishes on its own ({@code
- * onFinish} cascades downstream) and {@link #awaitCompletion} returns; {@link #stop} still runs
- * {@code onStop} and returns the report.
+ * When every source is exhausted, every ingress completed ({@link Ingress#complete()}) and all
+ * edges have drained, the graph finishes on its own ({@code onFinish} cascades downstream) and
+ * {@link #awaitCompletion} returns; {@link #stop} still runs {@code onStop} and returns the report.
+ *
+ * <p>Three waits, from strongest to weakest: {@link #awaitCompletion} (every node finished: the
+ * graph will do nothing more), {@link #awaitDrained} (every edge empty and nothing queued, running
+ * or blocked at one instant: what was fed so far has been processed, while ticks and ingresses may
+ * still bring more) and {@link #awaitQuiescence} (the scheduler idle: no activation queued or
+ * running, whatever the edges hold).
  *
  * <p>Thread-safety: every method is safe from any application thread. {@link #stop} cannot wait on
  * the graph's own threads: from inside a node's hook or a callback the graph runs it throws (see
@@ -36,12 +42,14 @@ public interface RunningGraph {
   <T> Ingress<T> ingress(String name, Class<T> type);
 
   /**
-   * Waits until every node has finished on its own (all sources exhausted, all edges drained) or
-   * the graph stopped. Once it returns {@code true} after completion, the last activation has ended
-   * too, so a {@link #snapshot()} taken then is final. A graph with an ingress never finishes on
-   * its own (an application thread may still offer): wait for {@link #awaitQuiescence} and {@link
-   * #stop} it instead. After a stop it returns {@code true} at once; if that stop timed out with a
-   * node stuck in a hook, {@link #isRunning} says when the hook has returned.
+   * Waits until every node has finished on its own (all sources exhausted, all ingresses completed,
+   * all edges drained) or the graph stopped. Once it returns {@code true} after completion, the
+   * last activation has ended too, so a {@link #snapshot()} taken then is final. A graph with an
+   * ingress finishes on its own only after {@link Ingress#complete()} (until then an application
+   * thread may still offer): complete its ingresses, or wait for {@link #awaitDrained} and {@link
+   * #stop} it. A node with no inputs that is not a source (e.g. one that only ticks) finishes only
+   * in a stop. After a stop it returns {@code true} at once; if that stop timed out with a node
+   * stuck in a hook, {@link #isRunning} says when the hook has returned.
    *
    * @param timeout the longest wait
    * @return whether the graph completed in time
