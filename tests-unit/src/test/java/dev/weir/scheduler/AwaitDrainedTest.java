@@ -43,7 +43,7 @@ class AwaitDrainedTest {
    * looks, which kept {@code awaitQuiescence} waiting.
    *
    * <pre>
-   * ticker (every 1 ms) ──► slow (busy half of that ms)
+   * ticker (every 1 ms) ──► slow (busy for 0.8 ms of it)
    * </pre>
    */
   @ParameterizedTest(name = "workers={0}")
@@ -51,7 +51,7 @@ class AwaitDrainedTest {
   void awaitDrained_tickerFeedingASlowConsumer_returnsTrueBetweenTwoTicks(int workers)
       throws Exception {
     Ticker ticker = new Ticker(Duration.ofMillis(1));
-    SlowSink slow = new SlowSink(Duration.ofNanos(500_000));
+    SlowSink slow = new SlowSink(Duration.ofNanos(800_000));
     Graph graph =
         Graph.builder("drained-ticking")
             .add("ticker", ticker)
