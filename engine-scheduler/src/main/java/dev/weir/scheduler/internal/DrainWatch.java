@@ -113,9 +113,8 @@ final class DrainWatch {
   boolean await(ReadyQueues queues, long timeoutNanos, BooleanSupplier stopped)
       throws InterruptedException {
     long started = System.nanoTime();
-    waiters.incrementAndGet();
+    long ticket = register();
     try {
-      long ticket = tickets.incrementAndGet();
       if (queues.probeWhileQuiet(this::isDrained)) {
         return true;
       }
@@ -136,8 +135,33 @@ final class DrainWatch {
         lock.unlock();
       }
     } finally {
-      waiters.decrementAndGet();
+      unregister();
     }
+  }
+
+  /**
+   * A waiter's first step: registers it (quiet points scan from now on) and returns its ticket.
+   * Everything the caller did before is visible to a quiet point that reads this ticket. The waiter
+   * must {@link #unregister} when it stops waiting. Package-private for DrainWatchStress.
+   */
+  long register() {
+    waiters.incrementAndGet();
+    return tickets.incrementAndGet();
+  }
+
+  /** Whether a drained quiet point has served {@code ticket}; for DrainWatchStress. */
+  boolean isServed(long ticket) {
+    lock.lock();
+    try {
+      return drainedUpTo >= ticket;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ends a waiter's registration. */
+  void unregister() {
+    waiters.decrementAndGet();
   }
 
   /** Wakes every waiter so it looks again; the runtime calls it once a stop is done. */

@@ -444,7 +444,10 @@ final class IngressGate<T> implements Ingress<T> {
   @Override
   public void complete() {
     if (closeEdge(true)) {
-      LOG.debug("ingress '{}' completed by the application", name);
+      LOG.info(
+          "ingress '{}' completed: {} finishes once it has taken what the ingress accepted",
+          name,
+          link.consumer.name);
       link.consumer.upstreamDone();
       notifyRoomListeners();
     }
