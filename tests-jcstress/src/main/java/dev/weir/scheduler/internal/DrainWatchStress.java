@@ -32,7 +32,9 @@ public final class DrainWatchStress {
 
   /**
    * The edge starts empty and nothing polls it, so after the waiter's offer the graph is never
-   * drained again. Result: r1 = 1 if a quiet point served the waiter's ticket, 0 if not.
+   * drained again. An earlier waiter is registered, so the quiet point always scans: only the order
+   * "read the tickets, then scan" keeps it from serving the new ticket with a scan made before the
+   * offer. Result: r1 = 1 if a quiet point served the waiter's ticket, 0 if not.
    */
   @JCStressTest
   @Description("A quiet point never serves a waiter whose offer it did not see drained.")
@@ -51,6 +53,10 @@ public final class DrainWatchStress {
             new EdgeLink[] {new EdgeLink(edge, null, consumer, PortSpec.of("in", Integer.class))},
             new NodeCell[] {consumer});
     private long ticket;
+
+    public OfferThenTicket() {
+      watch.register(); // another thread already waits, so every quiet point scans
+    }
 
     @Actor
     public void waiter() {
