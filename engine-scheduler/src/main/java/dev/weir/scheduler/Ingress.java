@@ -8,10 +8,16 @@ import java.util.List;
  * A named entry into a running graph for application threads, declared with {@code
  * Graph.builder().ingress(name, "node.port")}. Its edge has the capacity and policy given there.
  *
+ * <p>An ingress is an open stream until the application ends it with {@link #complete()}, as a
+ * source is until it is exhausted: a node fed by an ingress cannot finish while the ingress may
+ * still bring it input. Once every ingress and source upstream of the graph's nodes has ended, the
+ * graph finishes on its own and {@link RunningGraph#awaitCompletion} returns.
+ *
  * <p>Thread-safety: safe from any number of threads. Offers from one thread are delivered in the
  * order made; offers from different threads interleave. Everything a thread wrote before an offer
- * is visible to the node that receives the message. After shutdown begins every call returns {@link
- * dev.weir.core.OfferStatus#CLOSED}.
+ * is visible to the node that receives the message. After {@link #complete()}, and once shutdown
+ * begins, every offer returns {@link dev.weir.core.OfferStatus#CLOSED} (batches stop at their first
+ * payload with that refusal), with a reason that says which of the two closed it.
  *
  * @param <T> the payload type of the target port
  */
@@ -89,4 +95,26 @@ public interface Ingress<T> {
    *     offered
    */
   BatchOfferResult putAll(List<? extends T> payloads, Duration timeout);
+
+  /**
+   * Ends this ingress's stream: the application will offer nothing more through it. Payloads it
+   * accepted before are still delivered. From then on every {@link #offer}, {@link #offerControl},
+   * {@link #put}, {@link #offerAll} and {@link #putAll} is refused with {@link
+   * dev.weir.core.OfferStatus#CLOSED}, the same refusal a stopping graph gives, with a reason that
+   * names this call; a {@code put} or {@code putAll} waiting for room returns CLOSED at once.
+   *
+   * <p>The node the ingress feeds counts it as an upstream that has ended, as it counts an
+   * exhausted source: once all of its upstreams (ingresses, sources, nodes) have ended and its
+   * inputs are empty, it runs {@code onFinish} and finishes, and the finish cascades downstream. A
+   * graph whose every ingress was completed and whose sources are exhausted finishes on its own,
+   * and {@link RunningGraph#awaitCompletion} returns {@code true}.
+   *
+   * <p>Idempotent: later calls do nothing. After the graph began to stop it does nothing either
+   * (the stop closed the ingress already).
+   *
+   * <p>Thread-safety: safe from any thread, also while other threads offer. An offer racing with it
+   * either was accepted before it (then it is delivered) or is refused with CLOSED: none is lost,
+   * and none is accepted after {@code complete()} returns.
+   */
+  void complete();
 }

@@ -6,9 +6,15 @@ import java.time.Duration;
  * A graph running on a scheduler's workers. Obtained from {@link Scheduler#start}.
  *
  * <p>The graph runs until {@link #stop} is called or a node's {@link ErrorPolicy#STOP_GRAPH} fires.
- * When every source is exhausted and all edges have drained, the graph finishes on its own ({@code
- * onFinish} cascades downstream) and {@link #awaitCompletion} returns; {@link #stop} still runs
- * {@code onStop} and returns the report.
+ * When every source is exhausted, every ingress completed ({@link Ingress#complete()}) and all
+ * edges have drained, the graph finishes on its own ({@code onFinish} cascades downstream) and
+ * {@link #awaitCompletion} returns; {@link #stop} still runs {@code onStop} and returns the report.
+ *
+ * <p>Three waits, from strongest to weakest: {@link #awaitCompletion} (every node finished: the
+ * graph will do nothing more), {@link #awaitDrained} (every edge empty and nothing queued, running
+ * or blocked at one instant: what was fed so far has been processed, while ticks and ingresses may
+ * still bring more) and {@link #awaitQuiescence} (the scheduler idle: no activation queued or
+ * running, whatever the edges hold).
  *
  * <p>Thread-safety: every method is safe from any application thread. {@link #stop} cannot wait on
  * the graph's own threads: from inside a node's hook or a callback the graph runs it throws (see
@@ -36,12 +42,14 @@ public interface RunningGraph {
   <T> Ingress<T> ingress(String name, Class<T> type);
 
   /**
-   * Waits until every node has finished on its own (all sources exhausted, all edges drained) or
-   * the graph stopped. Once it returns {@code true} after completion, the last activation has ended
-   * too, so a {@link #snapshot()} taken then is final. A graph with an ingress never finishes on
-   * its own (an application thread may still offer): wait for {@link #awaitQuiescence} and {@link
-   * #stop} it instead. After a stop it returns {@code true} at once; if that stop timed out with a
-   * node stuck in a hook, {@link #isRunning} says when the hook has returned.
+   * Waits until every node has finished on its own (all sources exhausted, all ingresses completed,
+   * all edges drained) or the graph stopped. Once it returns {@code true} after completion, the
+   * last activation has ended too, so a {@link #snapshot()} taken then is final. A graph with an
+   * ingress finishes on its own only after {@link Ingress#complete()} (until then an application
+   * thread may still offer): complete its ingresses, or wait for {@link #awaitDrained} and {@link
+   * #stop} it. A node with no inputs that is not a source (e.g. one that only ticks) finishes only
+   * in a stop. After a stop it returns {@code true} at once; if that stop timed out with a node
+   * stuck in a hook, {@link #isRunning} says when the hook has returned.
    *
    * @param timeout the longest wait
    * @return whether the graph completed in time
@@ -50,10 +58,49 @@ public interface RunningGraph {
   boolean awaitCompletion(Duration timeout) throws InterruptedException;
 
   /**
-   * Waits until nothing is ready or running: no queued activation, no node running, no tick due.
-   * Blocked nodes and queued messages for blocked consumers cannot exist then, except in a loop of
-   * full BLOCK edges that deadlocked (its members stay blocked, and idle); parked ingress puts may.
-   * Useful in tests driving a {@link VirtualClock}.
+   * Waits until the graph is drained: at one instant, every edge was empty (DATA and CONTROL lanes,
+   * ingress edges included), no activation was queued or running, and no node was blocked with
+   * messages parked in its outbox. A tick that has fired (with a {@link VirtualClock}: inside
+   * {@code advance}) is queued work and must run first, and so is a tick already due when this is
+   * called; ticks that fall due later are ignored, so a periodic node does not keep it from
+   * returning as long as the graph drains between two of its ticks. This is the wait that means
+   * "everything fed so far has been processed".
+   *
+   * <p>{@code true} means the condition held at an instant after this call began, observed
+   * consistently: the engine checks it at the moments the scheduler goes idle, on the thread that
+   * made it idle and before any activation can start again, and an edge can only gain messages,
+   * never lose them, while no activation runs, so edges seen empty then were all empty at that
+   * instant. Everything the calling thread did before the call (offers, {@code advance}) is part of
+   * what must have drained. It does not say that the graph is still drained on return: a later
+   * tick, an ingress offer from another thread or a {@link dev.weir.core.InputGate#resume} may have
+   * started new work.
+   *
+   * <p>It returns {@code false} at the timeout while anything stays in an edge or an outbox, even
+   * if the scheduler is idle: input queued for a paused node, a loop of full BLOCK edges that
+   * deadlocked, a node blocked on a paused consumer. If the graph stops while it waits, it returns
+   * once the stop is done: {@code true} if no edge holds a message then (a stop delivers or
+   * dead-letters everything), {@code false} if a node stuck in a hook still holds input (see {@link
+   * ShutdownReport#stopFailures()}).
+   *
+   * <p>Thread-safety: safe from any number of application threads at once; called from inside a
+   * node's hook it can only time out, since that hook's own activation is running.
+   *
+   * @param timeout the longest wait; zero or negative: only look once
+   * @return whether the graph drained in time
+   * @throws InterruptedException if interrupted while waiting
+   * @throws NullPointerException if {@code timeout} is null
+   */
+  boolean awaitDrained(Duration timeout) throws InterruptedException;
+
+  /**
+   * Waits until the scheduler is idle: no activation queued or running and, when it looks, no tick
+   * due (it fires due ticks itself, then waits again). It does not look at the edges: input queued
+   * for a paused node, or a loop of full BLOCK edges that deadlocked (its members stay blocked, and
+   * idle), leave the scheduler idle; parked ingress puts may wait too. On the system clock a tick
+   * may fall due between the scheduler going idle and this wait looking, so a ticking node that
+   * keeps its consumers busy for most of its interval can keep it from ever returning {@code true}:
+   * use {@link #awaitDrained} to wait for "everything fed so far has been processed". Useful in
+   * tests that drive a {@link VirtualClock}, where no tick falls due unless the test advances it.
    *
    * @param timeout the longest wait
    * @return whether the graph went quiet in time

@@ -63,7 +63,7 @@ public final class QuickStart {
 
     RunningGraph running = Scheduler.builder().workers(2).build().start(graph);
     running.ingress("commands", String.class).offerControl("checkpoint");
-    running.awaitQuiescence(Duration.ofSeconds(30)); // the source is exhausted, edges drained
+    running.awaitDrained(Duration.ofSeconds(30)); // source done, edges empty, nothing runs
     ShutdownReport report = running.stop(Duration.ofSeconds(5));
     // README:end
 

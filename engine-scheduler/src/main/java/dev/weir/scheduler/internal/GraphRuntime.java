@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -68,6 +69,7 @@ public final class GraphRuntime implements RunningGraph {
   private final AtomicLong deadLetterCount = new AtomicLong();
   private final AtomicInteger liveCells;
   private final CountDownLatch completed = new CountDownLatch(1);
+  private final DrainWatch drainWatch;
   private final List<Thread> workers = new ArrayList<>();
   private final AtomicBoolean stopStarted = new AtomicBoolean();
   private final CompletableFuture<ShutdownReport> report = new CompletableFuture<>();
@@ -129,6 +131,8 @@ public final class GraphRuntime implements RunningGraph {
       cell.openUpstreams.set(outside);
     }
     this.liveCells = new AtomicInteger(cells.length);
+    this.drainWatch = new DrainWatch(links.toArray(new EdgeLink[0]), cells);
+    queues.observeQuietPoints(drainWatch::atQuietPoint);
     if (micrometer != null) {
       links.forEach(link -> micrometer.bindEdge(link.edge));
       for (NodeCell cell : cells) {
@@ -620,6 +624,15 @@ public final class GraphRuntime implements RunningGraph {
   }
 
   @Override
+  public boolean awaitDrained(Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout must not be null");
+    // A tick due now is work to wait for (it fires before the waiter takes its ticket, so a quiet
+    // point that serves the waiter comes after it ran); ticks that fall due later are not.
+    timers.fireDue(clock.nanoTime());
+    return drainWatch.await(queues, IngressGate.saturatedNanos(timeout), report::isDone);
+  }
+
+  @Override
   public GraphSnapshot snapshot() {
     List<GraphSnapshot.NodeView> nodes = new ArrayList<>(cells.length);
     for (NodeCell c : cells) {
@@ -711,6 +724,7 @@ public final class GraphRuntime implements RunningGraph {
       // The graph stopped: awaitCompletion returns now, even if the drain timed out and some
       // node never finished (its waiters would otherwise sleep out their whole timeout).
       completed.countDown();
+      drainWatch.wakeAll(); // no quiet point comes after a stop: awaitDrained looks once more
     }
   }
 

@@ -35,13 +35,14 @@ import org.slf4j.LoggerFactory;
  * slot). CONTROL bookkeeping is atomic (pendingControl is counted before the offer and undone if
  * it was not enqueued: EdgeLink.offer). A LATEST or COALESCE ingress edge is single-producer: the
  * threads take turns through `lock`, which makes them one producer at a time and orders their
- * writes (lock release, then the edge's release store). Either way, close() closes the edge itself
- * under the lock, and the edge answers CLOSED to every offer that did not enqueue before it (the
- * multi-producer ring seals its producer index, so no claim succeeds after the close). A
- * lock-free offer takes its answer from the edge alone, never from `closed`, which is set before the
- * edge closes: an offer that read `closed` true may still be enqueued, and then it is ACCEPTED. An
- * offer enqueued before the seal is counted in the edge's depth, so the consumer, told by
- * upstreamDone() after the close, does not finish before delivering it.
+ * writes (lock release, then the edge's release store). Either way, closing (complete() or a
+ * stop) closes the edge itself under the lock, and the edge answers CLOSED to every offer that did
+ * not enqueue before it (the multi-producer ring seals its producer index, so no claim succeeds
+ * after the close). A lock-free offer takes its answer from the edge alone, never from `closed`,
+ * which is set before the edge closes: an offer that read `closed` true may still be enqueued, and
+ * then it is ACCEPTED. An offer enqueued before the seal is counted in the edge's depth, so the
+ * consumer, told by upstreamDone() after the close, does not finish before delivering it. Hence a
+ * complete() racing with offers loses nothing: each offer is ACCEPTED and delivered, or CLOSED.
  *
  * put() waits on `room` while the edge is full. A waiting putter holds `lock`, sets the link's
  * producerWaiting flag (volatile) and re-offers before it waits (the producer half of EdgeLink's
@@ -63,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * Asynchronous producers (the Flow subscriber adapter) cannot wait on `room`: they register a room
  * listener and call armRoomWait() when they need room, which is the same producer half (set the
  * flag, fence, re-check the edge) without the lock. roomAvailable() runs the listeners after
- * signalling the putters, on the consumer's worker thread; close() runs them too, so a producer
+ * signalling the putters, on the consumer's worker thread; closing runs them too, so a producer
  * waiting for room learns that none will come.
  */
 
@@ -90,6 +91,12 @@ final class IngressGate<T> implements Ingress<T> {
 
   /** Written under {@code lock}; volatile so that asynchronous producers can poll it. */
   private volatile boolean closed;
+
+  /**
+   * Whether {@link #complete()} closed the ingress (rather than a stop). Written under {@code lock}
+   * before {@code closed}, so a reader that sees {@code closed} set by complete() sees it too.
+   */
+  private volatile boolean completed;
 
   IngressGate(String name, EdgeLink link, Clock clock, long seed) {
     this.name = name;
@@ -142,8 +149,8 @@ final class IngressGate<T> implements Ingress<T> {
 
   /**
    * Offers to a multi-producer edge: no lock, see the design note. Only the edge decides whether
-   * the ingress is closed: `closed` is set before close() closes the edge, so an offer that read it
-   * true could still be enqueued, and must not then answer CLOSED.
+   * the ingress is closed: `closed` is set before the edge closes, so an offer that read it true
+   * could still be enqueued, and must not then answer CLOSED.
    */
   private OfferResult offerLockFree(Message<T> message) {
     OfferResult result = link.offer(message);
@@ -159,6 +166,13 @@ final class IngressGate<T> implements Ingress<T> {
               + "' is closed: its node "
               + link.consumer.name
               + " stopped by its error policy and takes no more input (the graph still runs)");
+    }
+    if (completed) {
+      return OfferResult.closed(
+          "ingress '"
+              + name
+              + "' is complete: Ingress.complete() ended its stream, so it takes no more payloads"
+              + " (those it accepted before are delivered)");
     }
     return OfferResult.closed("ingress '" + name + "' is closed: the graph is shutting down");
   }
@@ -399,9 +413,14 @@ final class IngressGate<T> implements Ingress<T> {
     return link.edge.spec().capacity();
   }
 
-  /** Whether the ingress closed (the graph is shutting down). */
+  /** Whether the ingress closed: the graph is shutting down, or {@link #complete()} was called. */
   boolean isClosed() {
     return closed;
+  }
+
+  /** Whether {@link #complete()} closed the ingress (a stop did not). */
+  boolean isCompleted() {
+    return completed;
   }
 
   private void notifyRoomListeners() {
@@ -415,27 +434,43 @@ final class IngressGate<T> implements Ingress<T> {
     }
   }
 
-  /** Closes the ingress: later offers return CLOSED; waiting putters return. */
-  void close() {
-    if (closeEdge()) {
+  /**
+   * Ends the stream (see {@link Ingress#complete()}): the edge closes under the lock, as a stop
+   * closes it, so an offer either enqueued before (the consumer delivers it: it finishes only once
+   * its inputs are empty) or is answered CLOSED. Then, outside the lock, the consumer loses this
+   * upstream, which is how an exhausted source ends its part too (NodeCell.upstreamDone), and
+   * asynchronous producers learn that no room will come.
+   */
+  @Override
+  public void complete() {
+    if (closeEdge(true)) {
+      LOG.info(
+          "ingress '{}' completed: {} finishes once it has taken what the ingress accepted",
+          name,
+          link.consumer.name);
       link.consumer.upstreamDone();
       notifyRoomListeners();
     }
   }
 
   /**
-   * The first half of {@link #close}: later offers return CLOSED and waiting putters return, but
-   * the consumer is not told yet. Returns whether this call closed it; if so, the caller must then
-   * call {@link #afterClose}. Shutdown closes every ingress this way first, then tells their
-   * consumers together, so that with one worker which of them runs first does not depend on how far
-   * the stopping thread got.
+   * The first half of closing for a stop: later offers return CLOSED and waiting putters return,
+   * but the consumer is not told yet. Returns whether this call closed it (false if {@link
+   * #complete()} or an earlier stop did); if so, the caller must then call {@link #afterClose}.
+   * Shutdown closes every ingress this way first, then tells their consumers together, so that with
+   * one worker which of them runs first does not depend on how far the stopping thread got.
    */
   boolean closeEdge() {
+    return closeEdge(false);
+  }
+
+  private boolean closeEdge(boolean byComplete) {
     lock.lock();
     try {
       if (closed) {
         return false;
       }
+      completed = byComplete; // before closed: see the field
       closed = true;
       link.edge.close();
       room.signalAll();
@@ -445,12 +480,12 @@ final class IngressGate<T> implements Ingress<T> {
     }
   }
 
-  /** The second half of {@link #close}, after {@link #closeEdge} returned true. */
+  /** The second half of closing for a stop, after {@link #closeEdge} returned true. */
   void afterClose() {
     link.consumer.upstreamDone();
   }
 
-  /** Tells asynchronous producers that the ingress closed; after {@link #afterClose}. */
+  /** Tells asynchronous producers that the ingress closed for a stop; after {@link #afterClose}. */
   void notifyClosed() {
     notifyRoomListeners();
   }

@@ -4,6 +4,7 @@ import dev.weir.scheduler.Priority;
 import java.util.EnumMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /*
@@ -33,6 +34,9 @@ final class LockedReadyQueues extends ReadyQueues {
   private int waitingWorkers;
   private boolean closed;
 
+  /** Whether the queues held work since the last quiet point, which is then the next one. */
+  private boolean quietPointDue;
+
   LockedReadyQueues(BandDeques deques) {
     this.deques = deques;
   }
@@ -42,6 +46,7 @@ final class LockedReadyQueues extends ReadyQueues {
     lock.lock();
     try {
       deques.add(cell, band);
+      quietPointDue = true;
       if (waitingWorkers > 0) {
         workAvailable.signal();
       }
@@ -69,7 +74,7 @@ final class LockedReadyQueues extends ReadyQueues {
       NodeCell cell = deques.poll();
       if (cell == null && running == 0) {
         // Quiet now: say so before sleeping, or awaitQuiet would wait until this worker wakes.
-        quiet.signalAll();
+        wentQuiet();
       }
       if (cell == null && waitNanos != 0 && !closed) {
         waitingWorkers++;
@@ -87,7 +92,7 @@ final class LockedReadyQueues extends ReadyQueues {
       if (cell != null) {
         running++;
       } else if (running == 0) {
-        quiet.signalAll();
+        wentQuiet();
       }
       return cell;
     } finally {
@@ -101,8 +106,27 @@ final class LockedReadyQueues extends ReadyQueues {
     try {
       running--;
       if (running == 0 && deques.isEmpty()) {
-        quiet.signalAll();
+        wentQuiet();
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Under the lock, nothing queued or running: a quiet point if there was work since the last. */
+  private void wentQuiet() {
+    if (quietPointDue) {
+      quietPointDue = false;
+      quietPointObserver.run(); // under the lock: no worker can take a cell until it returns
+    }
+    quiet.signalAll();
+  }
+
+  @Override
+  boolean probeWhileQuiet(BooleanSupplier probe) {
+    lock.lock();
+    try {
+      return deques.isEmpty() && running == 0 && probe.getAsBoolean();
     } finally {
       lock.unlock();
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /*
@@ -248,6 +249,11 @@ final class OwnedReadyQueues extends ReadyQueues {
     int p = (int) PHASE.getOpaque(this);
     if ((p & 1) != 0) {
       PHASE.setVolatile(this, p + 1);
+      if (inbox.isEmpty()) {
+        // A quiet point: this worker runs no activation until the observer returns. With pushes in
+        // the inbox (a fired tick, an ingress signal) it is not one; the next idle phase may be.
+        quietPointObserver.run();
+      }
     }
     if (quietWaiters.get() > 0) {
       signalQuiet();
@@ -383,6 +389,22 @@ final class OwnedReadyQueues extends ReadyQueues {
     }
     boolean empty = inbox.isEmpty();
     return empty && (int) PHASE.getVolatile(this) == before;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The seqlock of {@link #isQuiet} around the probe: an even phase that is unchanged after it
+   * means the worker took nothing meanwhile, so no activation ran.
+   */
+  @Override
+  boolean probeWhileQuiet(BooleanSupplier probe) {
+    int before = (int) PHASE.getVolatile(this);
+    if ((before & 1) != 0 || !inbox.isEmpty()) {
+      return false;
+    }
+    boolean held = probe.getAsBoolean();
+    return held && (int) PHASE.getVolatile(this) == before;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.weir.scheduler.internal;
 
 import dev.weir.scheduler.Priority;
 import java.util.EnumMap;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,6 +69,24 @@ abstract class ReadyQueues {
 
   /** Returns whether nothing is queued and nothing runs now. */
   abstract boolean isQuiet();
+
+  /**
+   * What runs at each quiet point: the instant the queues go quiet (nothing queued, nothing
+   * running, nothing handed over and not yet taken), on the thread that made them quiet, before any
+   * activation can begin. It must be short, must not push and must not wait for a worker.
+   */
+  Runnable quietPointObserver = () -> {};
+
+  /** Sets the {@link #quietPointObserver}; before the workers start (their start publishes it). */
+  void observeQuietPoints(Runnable observer) {
+    this.quietPointObserver = observer;
+  }
+
+  /**
+   * Runs {@code probe} if the queues are quiet now, in such a way that no activation began or ran
+   * while it ran; returns true only if they were quiet and the probe returned true.
+   */
+  abstract boolean probeWhileQuiet(BooleanSupplier probe);
 
   /** Returns the number of queued cells per band. */
   abstract EnumMap<Priority, Integer> depths();
