@@ -11,7 +11,9 @@
  *       nothing is dropped while subscribed.
  *   <li>{@link dev.weir.scheduler.flow.GraphSubscriber}: a {@code Flow.Subscriber} that feeds a
  *       running graph's {@link dev.weir.scheduler.Ingress}, requesting from its publisher only as
- *       many items as the ingress edge has room for.
+ *       many items as the ingress edge has room for (every request at least 1, the outstanding
+ *       demand never above the edge's capacity). Items a publisher sends beyond the demand are
+ *       counted in {@link dev.weir.scheduler.flow.GraphSubscriber#excess()}, never lost silently.
  * </ul>
  *
  * <pre>{@code

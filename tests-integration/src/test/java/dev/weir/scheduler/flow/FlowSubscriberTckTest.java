@@ -16,8 +16,12 @@ import org.testng.annotations.AfterMethod;
  * <p>Blackbox, not whitebox: the whitebox verification drives the subscriber's demand and
  * cancellation through a puppet ({@code triggerRequest(n)}, {@code signalCancel()}), but this
  * subscriber's demand is decided by the room in its ingress edge and it cancels only when the graph
- * stops; a puppet would test a different subscriber. Every required blackbox rule runs and passes;
- * no optional rule is skipped ({@code untested_*} rules are skipped by the TCK itself).
+ * stops or its publisher breaks rule 1.1; a puppet would test a different subscriber. What the
+ * blackbox rules cannot reach (demand with a shared ingress, an item racing the room listener, a
+ * publisher sending beyond the demand) is pinned by {@code GraphSubscriberDemandTest} in {@code
+ * dev.weir.integration} and by jcstress's {@code IngressSubscriberStress}. Every required blackbox
+ * rule runs and passes; no optional rule is skipped ({@code untested_*} rules are skipped by the
+ * TCK itself).
  */
 public class FlowSubscriberTckTest extends FlowSubscriberBlackboxVerification<Integer> {
 
