@@ -41,9 +41,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *   <li>FIFO: delivered payloads come out in offer order (by their oldest sequence number); an
  *       unkeyed COALESCE delivers contiguous ranges that tile the sequence.
  *   <li>CONTROL: every CONTROL message is delivered, in order, and before data offered after it,
- *       give or take the one DATA poll that can race with its offer: the consumer checks the
- *       CONTROL lane before the DATA ring, so a poll may miss a CONTROL message published between
- *       the two reads, but the next poll cannot.
+ *       not even inside a COALESCE chunk that a later offer was merged into.
  *   <li>Happens-before: payloads are built with plain (non-volatile, non-final) fields, and a
  *       reachable array, right before the offer; the consumer checks every field after the poll.
  *   <li>The ledger: the edge's counters equal the outcomes both threads observed.
@@ -120,8 +118,11 @@ class EdgeConcurrencyTest {
   static Stream<Arguments> flavorsAndCapacities() {
     List<Arguments> all = new ArrayList<>();
     for (EdgeFlavor flavor : EdgeFlavor.values()) {
-      if (flavor == EdgeFlavor.LATEST || flavor.coalesces()) {
+      if (flavor == EdgeFlavor.LATEST
+          || (flavor.coalesces() && flavor != EdgeFlavor.COALESCE_KEYED)) {
         // Both threads remove (or replace) the same head message all the time: the CAS races.
+        // (Not keyed COALESCE with fallback BLOCK: at capacity 1 it is a BLOCK ping-pong, one
+        // message per hand-off, too slow on a loaded machine; its races run at capacity 3 and 8.)
         all.add(Arguments.of(flavor, 1));
       }
       all.add(Arguments.of(flavor, 8));
@@ -142,6 +143,9 @@ class EdgeConcurrencyTest {
         Edge.create("producer.out->consumer.in", IN, flavor.spec(capacity, MERGE, KEY));
     Producer producer = new Producer(edge, flavor);
     Consumer consumer = new Consumer(edge, producer);
+    // A COALESCE edge's consumer may hold one DATA message taken from a full ring behind a CONTROL
+    // message it delivers first; depth counts it.
+    int heldAtMost = flavor.coalesces() ? 1 : 0;
     AtomicReference<String> broken = new AtomicReference<>();
     AtomicBoolean running = new AtomicBoolean(true);
     Thread observer =
@@ -152,7 +156,7 @@ class EdgeConcurrencyTest {
               while (running.get() && broken.get() == null) {
                 EdgeStats s = edge.stats();
                 if (s.depth() < 0
-                    || s.depth() > capacity
+                    || s.depth() > capacity + heldAtMost
                     || s.controlDepth() < 0
                     || s.accepted() < s.delivered() + s.discarded()
                     || s.accepted() < lastAccepted
@@ -195,7 +199,8 @@ class EdgeConcurrencyTest {
         .isEqualTo(MESSAGES);
     assertThat(consumer.signals).as("CONTROL messages delivered").isEqualTo(producer.signals);
     if (flavor.kind() == OverflowPolicy.Kind.BLOCK
-        || flavor.coalesces()
+        || flavor == EdgeFlavor.COALESCE
+        || flavor == EdgeFlavor.COALESCE_KEYED
         || flavor.kind() == OverflowPolicy.Kind.FAIL) {
       assertThat(producer.lost.cardinality()).as("lost under a lossless policy").isZero();
     }
@@ -345,7 +350,10 @@ class EdgeConcurrencyTest {
           }
           case COALESCED -> coalesced++;
           case BLOCKED -> {
-            check(flavor.kind() == OverflowPolicy.Kind.BLOCK, "BLOCKED DATA offer under ", flavor);
+            check(
+                flavor.kind() == OverflowPolicy.Kind.BLOCK || flavor == EdgeFlavor.COALESCE_KEYED,
+                "BLOCKED DATA offer under ",
+                flavor);
             blocked++;
             idle();
             continue;
@@ -366,10 +374,8 @@ class EdgeConcurrencyTest {
     long previousFirst = -1;
     long previousLast = -1;
 
-    /** The largest and second largest {@code last} of the DATA delivered so far. */
+    /** The largest {@code last} of the DATA delivered so far. */
     long max1 = -1;
-
-    long max2 = -1;
 
     Consumer(Edge<Object> edge, Producer producer) {
       this.edge = edge;
@@ -406,16 +412,14 @@ class EdgeConcurrencyTest {
     private void onSignal(Signal s) {
       check(s.n == signals, "CONTROL out of order: expected, got ", signals, s.n);
       signals++;
-      // Strict: no DATA offered after a CONTROL message is delivered before it. A coalescing edge
-      // may merge a later DATA offer into a chunk queued before the CONTROL message (the merge
-      // lands in a slot the consumer is about to take), so there one chunk may carry it early.
-      long overtaken = producer.flavor.coalesces() ? max2 : max1;
+      // Strict, under every policy: no DATA offered after a CONTROL message is delivered before
+      // it, not even merged into a chunk queued before the CONTROL message (issue 14, point 7).
       check(
-          overtaken < s.nextData,
+          max1 < s.nextData,
           "DATA offered after CONTROL delivered before it: control, next data, largest delivered ",
           s.n,
           s.nextData,
-          overtaken);
+          max1);
     }
 
     private void onChunk(Chunk c) {
@@ -432,12 +436,7 @@ class EdgeConcurrencyTest {
       previousFirst = c.first;
       previousLast = c.last;
       walk(c, delivered, "delivered");
-      if (c.last > max1) {
-        max2 = max1;
-        max1 = c.last;
-      } else if (c.last > max2) {
-        max2 = c.last;
-      }
+      max1 = Math.max(max1, c.last);
     }
   }
 

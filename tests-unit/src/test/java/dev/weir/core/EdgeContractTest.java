@@ -85,7 +85,10 @@ class EdgeContractTest {
     return out;
   }
 
-  /** The status an offer to a full edge of this flavor must have (DATA, valid payload). */
+  /**
+   * The status an offer to a full edge of this flavor must have (DATA, valid payload, and for keyed
+   * COALESCE a key the edge holds).
+   */
   static OfferStatus whenFull(EdgeFlavor flavor) {
     return switch (flavor.kind()) {
       case BLOCK -> OfferStatus.BLOCKED;
@@ -135,7 +138,8 @@ class EdgeContractTest {
     fill(edge, capacity);
 
     for (int i = 0; i < capacity + 3; i++) {
-      OfferResult result = edge.offer(data("k" + i + ":over" + i));
+      // A key the edge holds, so that keyed COALESCE merges rather than applying its fallback.
+      OfferResult result = edge.offer(data("k" + (i % capacity) + ":over" + i));
 
       assertThat(result.status()).as("overflow offer %d", i).isEqualTo(whenFull(flavor));
       assertThat(edge.edge().depth()).isEqualTo(capacity);
@@ -154,7 +158,7 @@ class EdgeContractTest {
     assertThat(edge.edge().remainingCapacity()).isEqualTo(1);
     Message<String> extra = data("extra:1");
     assertThat(edge.offer(extra).status()).isEqualTo(OfferStatus.ACCEPTED);
-    assertThat(edge.offer(data("over:1")).status()).isEqualTo(whenFull(flavor));
+    assertThat(edge.offer(data("extra:2")).status()).isEqualTo(whenFull(flavor));
 
     List<Message<String>> rest = drain(edge);
     assertThat(rest).hasSize(capacity);

@@ -146,27 +146,79 @@ class EdgeOverflowContractTest {
     assertThat(edge.edge().stats().coalesced()).isEqualTo(2);
   }
 
-  @ParameterizedTest(name = "capacity {0}")
-  @ValueSource(ints = {1, 2, 3, 7, 1024})
-  void offer_whenFullUnderKeyedCoalesce_mergesIntoTheSameKeyElseTheNewest(int capacity) {
-    CheckedEdge<String> edge = edge(EdgeFlavor.COALESCE_KEYED, capacity);
+  @ParameterizedTest(name = "{0} capacity {1}")
+  @MethodSource("keyedFlavors")
+  void offer_whenFullUnderKeyedCoalesce_mergesIntoTheSameKeyOnly(EdgeFlavor flavor, int capacity) {
+    CheckedEdge<String> edge = edge(flavor, capacity);
     List<Message<String>> queued = fill(edge, capacity);
     Message<String> oldest = queued.get(0);
-    Message<String> newest = queued.get(capacity - 1);
 
     assertThat(edge.offer(data("k0:a")).status()).isEqualTo(OfferStatus.COALESCED);
-    assertThat(edge.offer(data("unknown:b")).status()).isEqualTo(OfferStatus.COALESCED);
 
     List<Message<String>> delivered = drain(edge);
-    String expectedOldest = oldest.payload() + "+k0:a" + (capacity == 1 ? "+unknown:b" : "");
-    assertThat(delivered.get(0).payload()).isEqualTo(expectedOldest);
+    assertThat(delivered.get(0).payload()).isEqualTo(oldest.payload() + "+k0:a");
     assertThat(delivered.get(0).traceId()).isEqualTo(oldest.traceId());
-    if (capacity > 1) {
-      assertThat(delivered.get(capacity - 1).payload()).isEqualTo(newest.payload() + "+unknown:b");
-      assertThat(delivered.get(capacity - 1).traceId()).isEqualTo(newest.traceId());
-      assertThat(delivered.subList(1, capacity - 1))
-          .containsExactlyElementsOf(queued.subList(1, capacity - 1));
+    assertThat(delivered.subList(1, capacity))
+        .containsExactlyElementsOf(queued.subList(1, capacity));
+  }
+
+  /**
+   * Regression test for issue 14, point 6: a keyed COALESCE offer whose key no queued message has
+   * used to merge into the newest message of another key. It applies the fallback instead: BLOCK
+   * (refused, nothing lost), DROP (discarded, counted) or LATEST (the oldest evicted).
+   */
+  @ParameterizedTest(name = "{0} capacity {1}")
+  @MethodSource("keyedFlavors")
+  void offer_whenFullUnderKeyedCoalesceWithoutTheKey_appliesTheFallbackAndNeverMergesAcrossKeys(
+      EdgeFlavor flavor, int capacity) {
+    CheckedEdge<String> edge = edge(flavor, capacity);
+    List<Message<String>> queued = fill(edge, capacity);
+    Message<String> stranger = data("unknown:b");
+
+    OfferResult result = edge.offer(stranger);
+
+    List<Message<String>> expected = new ArrayList<>(queued);
+    switch (flavor) {
+      case COALESCE_KEYED -> {
+        assertThat(result.status()).isEqualTo(OfferStatus.BLOCKED);
+        assertThat(edge.edge().stats().blocked()).isEqualTo(1);
+      }
+      case COALESCE_KEYED_DROP -> {
+        assertThat(result.status()).isEqualTo(OfferStatus.DROPPED);
+        assertThat(edge.edge().stats().dropped()).isEqualTo(1);
+      }
+      default -> {
+        assertThat(result.status()).isEqualTo(OfferStatus.EVICTED);
+        assertThat(result.evicted()).isSameAs(queued.get(0));
+        assertThat(edge.edge().stats().evicted()).isEqualTo(1);
+        expected.remove(0);
+        expected.add(stranger);
+      }
     }
+    assertThat(edge.edge().stats().coalesced()).isZero();
+    assertThat(edge.edge().depth()).isEqualTo(capacity);
+    assertThat(drain(edge)).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void offer_keyedCoalesceBlockedWithoutTheKey_isAcceptedOnceTheConsumerMadeRoom() {
+    CheckedEdge<String> edge = edge(EdgeFlavor.COALESCE_KEYED, 2);
+    List<Message<String>> queued = fill(edge, 2);
+    Message<String> stranger = data("unknown:b");
+    assertThat(edge.offer(stranger).status()).isEqualTo(OfferStatus.BLOCKED);
+
+    assertThat(edge.poll()).isSameAs(queued.get(0));
+
+    assertThat(edge.offer(stranger).status()).isEqualTo(OfferStatus.ACCEPTED);
+    assertThat(drain(edge)).containsExactly(queued.get(1), stranger);
+  }
+
+  static Stream<Arguments> keyedFlavors() {
+    return Stream.of(
+            EdgeFlavor.COALESCE_KEYED,
+            EdgeFlavor.COALESCE_KEYED_DROP,
+            EdgeFlavor.COALESCE_KEYED_LATEST)
+        .flatMap(f -> Arrays.stream(EdgeContractTest.CAPACITIES).mapToObj(c -> Arguments.of(f, c)));
   }
 
   @Test
@@ -209,7 +261,7 @@ class EdgeOverflowContractTest {
     IllegalStateException boom = new IllegalStateException("merge broke");
     BinaryOperator<String> merge =
         (queued, incoming) -> {
-          if (incoming.startsWith("boom")) {
+          if (incoming.endsWith(":boom")) {
             throw boom;
           }
           return MERGE.apply(queued, incoming);
@@ -219,7 +271,8 @@ class EdgeOverflowContractTest {
           new CheckedEdge<>(Edge.create(ID, IN, flavor.spec(capacity, merge, KEY)));
       List<Message<String>> queued = fill(edge, capacity);
 
-      OfferResult result = edge.offer(data("boom:1"));
+      // Key k0 is queued, so keyed COALESCE merges too (rather than applying its fallback).
+      OfferResult result = edge.offer(data("k0:boom"));
 
       assertThat(result.status()).isEqualTo(OfferStatus.FAILED);
       assertThat(result.cause()).isInstanceOf(MergeFailedException.class).hasCause(boom);
@@ -243,8 +296,8 @@ class EdgeOverflowContractTest {
     BinaryOperator<Object> merge =
         (queued, incoming) ->
             switch ((String) incoming) {
-              case "int:1" -> 42;
-              case "null:1" -> null;
+              case "k0:int" -> 42;
+              case "k0:null" -> null;
               default -> queued + "+" + incoming;
             };
     Function<Object, Object> key = p -> KEY.apply((String) p);
@@ -257,8 +310,8 @@ class EdgeOverflowContractTest {
           new CheckedEdge<>(Edge.create(ID, IN, EdgeSpec.of(capacity, policy)));
       List<Message<String>> queued = fill(edge, capacity);
 
-      OfferResult wrongType = edge.offer(data("int:1"));
-      OfferResult nothing = edge.offer(data("null:1"));
+      OfferResult wrongType = edge.offer(data("k0:int"));
+      OfferResult nothing = edge.offer(data("k0:null"));
 
       assertThat(wrongType.status()).isEqualTo(OfferStatus.FAILED);
       assertThat(wrongType.reason()).contains(ID).contains("java.lang.Integer");

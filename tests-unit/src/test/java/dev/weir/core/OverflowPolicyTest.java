@@ -21,6 +21,7 @@ class OverflowPolicyTest {
         }) {
       assertThat(p.merge()).as("%s merge", p).isNull();
       assertThat(p.key()).as("%s key", p).isNull();
+      assertThat(p.fallback()).as("%s fallback", p).isNull();
     }
   }
 
@@ -34,6 +35,17 @@ class OverflowPolicyTest {
   }
 
   @Test
+  void isLossy_keyedCoalesce_followsItsFallback() {
+    BinaryOperator<Long> sum = Long::sum;
+    Function<Long, Long> parity = x -> x % 2;
+
+    assertThat(OverflowPolicy.coalesce(sum, parity).isLossy()).isFalse();
+    assertThat(OverflowPolicy.coalesce(sum, parity, OverflowPolicy.BLOCK).isLossy()).isFalse();
+    assertThat(OverflowPolicy.coalesce(sum, parity, OverflowPolicy.DROP).isLossy()).isTrue();
+    assertThat(OverflowPolicy.coalesce(sum, parity, OverflowPolicy.LATEST).isLossy()).isTrue();
+  }
+
+  @Test
   void coalesce_unkeyed_keepsTheMergeAndHasNoKey() {
     BinaryOperator<Long> sum = Long::sum;
 
@@ -42,6 +54,7 @@ class OverflowPolicyTest {
     assertThat(policy.kind()).isEqualTo(OverflowPolicy.Kind.COALESCE);
     assertThat(policy.merge()).isSameAs(sum);
     assertThat(policy.key()).isNull();
+    assertThat(policy.fallback()).isNull();
     assertThat(policy).hasToString("COALESCE");
   }
 
@@ -54,7 +67,40 @@ class OverflowPolicyTest {
 
     assertThat(policy.merge()).isSameAs(concat);
     assertThat(policy.key()).isSameAs(length);
-    assertThat(policy).hasToString("COALESCE(keyed)");
+    assertThat(policy.fallback()).isSameAs(OverflowPolicy.BLOCK);
+    assertThat(policy).hasToString("COALESCE(keyed, fallback BLOCK)");
+  }
+
+  @Test
+  void coalesce_keyedWithAFallback_keepsIt() {
+    BinaryOperator<String> concat = String::concat;
+    Function<String, Integer> length = String::length;
+
+    OverflowPolicy latest = OverflowPolicy.coalesce(concat, length, OverflowPolicy.LATEST);
+    OverflowPolicy drop = OverflowPolicy.coalesce(concat, length, OverflowPolicy.DROP);
+
+    assertThat(latest.fallback()).isSameAs(OverflowPolicy.LATEST);
+    assertThat(latest).hasToString("COALESCE(keyed, fallback LATEST)");
+    assertThat(drop.fallback()).isSameAs(OverflowPolicy.DROP);
+    assertThat(drop).hasToString("COALESCE(keyed, fallback DROP)");
+  }
+
+  @Test
+  void coalesce_keyedWithAnotherFallback_isRejectedNamingTheAllowedOnes() {
+    BinaryOperator<String> concat = String::concat;
+    Function<String, Integer> length = String::length;
+
+    for (OverflowPolicy wrong :
+        new OverflowPolicy[] {OverflowPolicy.FAIL, OverflowPolicy.coalesce(concat, length)}) {
+      assertThatThrownBy(() -> OverflowPolicy.coalesce(concat, length, wrong))
+          .as("fallback %s", wrong)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("BLOCK, LATEST or DROP")
+          .hasMessageContaining(wrong.toString());
+    }
+    assertThatThrownBy(() -> OverflowPolicy.coalesce(concat, length, null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("fallback");
   }
 
   @Test

@@ -27,8 +27,14 @@ public enum EdgeFlavor {
   LATEST,
   /** {@link OverflowPolicy#coalesce(BinaryOperator)}: merge into the newest. */
   COALESCE,
-  /** {@link OverflowPolicy#coalesce(BinaryOperator, Function)}: merge into the same key. */
+  /**
+   * {@link OverflowPolicy#coalesce(BinaryOperator, Function)}: merge into the same key, else BLOCK.
+   */
   COALESCE_KEYED,
+  /** {@link OverflowPolicy#coalesce(BinaryOperator, Function, OverflowPolicy)}, fallback DROP. */
+  COALESCE_KEYED_DROP,
+  /** {@link OverflowPolicy#coalesce(BinaryOperator, Function, OverflowPolicy)}, fallback LATEST. */
+  COALESCE_KEYED_LATEST,
   /** {@link OverflowPolicy#FAIL}. */
   FAIL,
   /** {@link OverflowPolicy#BLOCK} on the multi-producer ring. */
@@ -48,7 +54,8 @@ public enum EdgeFlavor {
       case BLOCK, MPSC_BLOCK -> OverflowPolicy.Kind.BLOCK;
       case DROP, MPSC_DROP -> OverflowPolicy.Kind.DROP;
       case LATEST -> OverflowPolicy.Kind.LATEST;
-      case COALESCE, COALESCE_KEYED -> OverflowPolicy.Kind.COALESCE;
+      case COALESCE, COALESCE_KEYED, COALESCE_KEYED_DROP, COALESCE_KEYED_LATEST ->
+          OverflowPolicy.Kind.COALESCE;
       case FAIL, MPSC_FAIL -> OverflowPolicy.Kind.FAIL;
     };
   }
@@ -92,6 +99,8 @@ public enum EdgeFlavor {
       case LATEST -> OverflowPolicy.LATEST;
       case COALESCE -> OverflowPolicy.coalesce(merge);
       case COALESCE_KEYED -> OverflowPolicy.coalesce(merge, key);
+      case COALESCE_KEYED_DROP -> OverflowPolicy.coalesce(merge, key, OverflowPolicy.DROP);
+      case COALESCE_KEYED_LATEST -> OverflowPolicy.coalesce(merge, key, OverflowPolicy.LATEST);
       case FAIL, MPSC_FAIL -> OverflowPolicy.FAIL;
     };
   }
@@ -112,9 +121,19 @@ public enum EdgeFlavor {
   /**
    * Returns whether an offer to a full edge of this flavor merges.
    *
-   * @return true for both COALESCE flavors
+   * @return true for every COALESCE flavor
    */
   public boolean coalesces() {
-    return this == COALESCE || this == COALESCE_KEYED;
+    return kind() == OverflowPolicy.Kind.COALESCE;
+  }
+
+  /**
+   * Returns whether this is a keyed COALESCE flavor, which merges only into a message of the same
+   * key and applies its fallback otherwise.
+   *
+   * @return true for the keyed COALESCE flavors
+   */
+  public boolean keyed() {
+    return this == COALESCE_KEYED || this == COALESCE_KEYED_DROP || this == COALESCE_KEYED_LATEST;
   }
 }

@@ -18,9 +18,10 @@ import java.util.function.Function;
  * lists, no indices, no concurrency.
  *
  * <p>Where the documentation leaves a choice open the model pins the engine's behaviour and says
- * so: a keyed COALESCE merges into the <em>newest</em> queued message with the incoming key; a
- * merge result that is not of the port's type, or that the port's validator refuses, fails the
- * offer like a throwing merge.
+ * so: a keyed COALESCE merges into the <em>newest</em> queued message with the incoming key, and
+ * applies its fallback (BLOCK, DROP or LATEST) when none has it, never merging across keys; a merge
+ * result that is not of the port's type, or that the port's validator refuses, fails the offer like
+ * a throwing merge.
  *
  * <p>Thread-safety: not thread-safe.
  *
@@ -102,11 +103,15 @@ public final class EdgeModel<T> {
     try {
       if (key != null) {
         Object wanted = key.apply(incoming.payload());
+        target = -1;
         for (int i = data.size() - 1; i >= 0; i--) {
           if (Objects.equals(wanted, key.apply(data.get(i).payload()))) {
             target = i;
             break;
           }
+        }
+        if (target < 0) {
+          return keyAbsent(incoming);
         }
       }
       merged = merge.apply(data.get(target).payload(), incoming.payload());
@@ -118,6 +123,20 @@ public final class EdgeModel<T> {
     }
     data.set(target, data.get(target).withPayload(merged));
     return new Outcome(OfferStatus.COALESCED, null);
+  }
+
+  /** A keyed COALESCE offer to a full edge that holds no message of its key: the fallback. */
+  private Outcome keyAbsent(Message<?> incoming) {
+    OverflowPolicy fallback = Objects.requireNonNull(policy.fallback());
+    if (fallback == OverflowPolicy.DROP) {
+      return new Outcome(OfferStatus.DROPPED, null);
+    }
+    if (fallback == OverflowPolicy.LATEST) {
+      Message<?> oldest = data.remove(0);
+      data.add(incoming);
+      return new Outcome(OfferStatus.EVICTED, oldest);
+    }
+    return new Outcome(OfferStatus.BLOCKED, null);
   }
 
   private boolean acceptable(Object payload) {

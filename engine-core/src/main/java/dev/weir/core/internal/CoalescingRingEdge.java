@@ -6,60 +6,133 @@ import dev.weir.core.Message;
 import dev.weir.core.OfferResult;
 import dev.weir.core.OverflowPolicy;
 import dev.weir.core.PortSpec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /*
- * Concurrency: an SPSC ring in which the producer may also replace a queued message with a merged
- * one when the ring is full. Ownership of a queued message is decided on its slot: the consumer
- * takes a slot with getAndSet(null) before it publishes head; the producer replaces a message with
- * CAS(slot, queued, merged). Exactly one of the two wins. If the consumer wins, the producer's CAS
- * fails, the merge result is discarded (merges are pure) and the offer retries, now with room.
+ * Concurrency: a single-producer single-consumer ring in which the producer, when the ring is
+ * full, may replace a queued message with a merged one (CAS on its slot) and, for a keyed policy
+ * whose fallback is LATEST ("evicting ring"), evict the oldest queued message. Two variants:
  *
- * No ABA on slots: only the producer stores non-null values, and it cannot store a new message in
- * a slot while it is merging into that slot's message (it is one thread).
+ * - Non-evicting (unkeyed; keyed with fallback BLOCK or DROP): only the consumer removes. It owns
+ *   head; it takes index h by nulling slot h with a CAS or getAndSet, then publishes head h + 1.
+ *   The producer counts a slot it sees empty as consumed, even before head moves, so a consumer
+ *   paused between its two stores cannot make the producer spin (published tail - head may then
+ *   briefly be capacity + 1; depth(), the high-water mark and remainingCapacity() clamp).
+ * - Evicting: both sides remove at head. Who owns index h is decided by one CAS of head from h to
+ *   h + 1 (unbounded long indices: no ABA), as in EvictingRingEdge. The owner then clears slot h.
+ *   A slot is reused only once cleared: the producer waits for slot t & mask to be null before it
+ *   writes index t (the consumer clears the slot right after its CAS of head).
  *
- * Invariants: 0 <= tail - head <= capacity; slots [head, tail) hold the queued messages in order
- * (a merge keeps its target's position); every other slot is null.
+ * Merges: the producer merges into index j with CAS(slot j, queued, merged). Only the producer
+ * stores non-null values, every merge stores a fresh object (Message.withPayload), and a slot is
+ * reused only after it was cleared, so a slot never holds the same object twice: no ABA on slots.
+ * A merge that loses to the consumer's clear fails; the result is discarded (merges are pure) and
+ * the offer retries, now with room.
  *
- * Progress: lock-free. An offer retries only after the consumer took a message. Seeing that
- * message's slot empty is enough to count it as consumed, even before the consumer publishes
- * head, so a consumer paused between its two stores cannot make the producer spin. (Published
- * tail - head may then briefly be capacity + 1; depth(), the high-water mark and
- * remainingCapacity() clamp to capacity.)
+ * CONTROL before DATA (the part specific to this ring). A merge changes a message already queued,
+ * so checking the CONTROL lane before taking the slot is not enough: a CONTROL message offered
+ * after that check, then a DATA payload merged into the slot, would reach the consumer inside the
+ * older message before the CONTROL one. So the consumer (1) reads the slot ("seen"), (2) polls the
+ * CONTROL lane and delivers what it finds, (3) claims, and (4) clears the slot with
+ * CAS(slot, seen, null):
+ *   - If that CAS succeeds, the message delivered is the one read in (1), and its last write (the
+ *     append, published by the release store of tail that the consumer acquired, or the last merge
+ *     CAS, read by the acquire load in (1)) happens-before (2): every CONTROL message offered
+ *     before that write was in the lane at (2), and (2) found the lane empty.
+ *   - If it fails, a merge replaced "seen" after (1). getAndSet then takes the latest value (it
+ *     reads the last merge CAS, a volatile write: synchronizes-with) and the consumer polls the
+ *     lane again. If it finds a CONTROL message, it delivers that one and keeps the DATA message in
+ *     `held`; a later poll delivers `held` only when the lane is empty, so after every CONTROL
+ *     message offered before its last merge.
+ * `held` is consumer-owned; it counts in depth() (so in stats, isEmpty, the shutdown report) and is
+ * delivered or discarded by the next poll or discardAll. While a message is held, the producer may
+ * refill the ring: depth() may then read capacity + 1 until the next poll. This happens only when a
+ * merge and a CONTROL offer both race with one poll.
  *
- * Caveat: a merge changes a message already queued, so a DATA payload offered after a CONTROL
- * message can reach the consumer inside an older, merged DATA message before that CONTROL one.
+ * Invariants: 0 <= tail - head <= capacity (see the caveat above); slots [head, tail) hold the
+ * queued messages in order (a merge keeps its target's position), each slot of an unclaimed index
+ * holds its message; at most one message is held.
+ *
+ * Progress: the consumer is lock-free (its CAS of head fails only when the producer evicted, its
+ * retry of the slot read only after that). The producer is lock-free, except on the evicting ring
+ * where it waits for the consumer to clear the one slot the consumer claimed and has not cleared
+ * yet, if that slot is the one it is about to reuse (two instructions of the consumer's, unless
+ * the consumer thread is descheduled between them).
  *
  * Happens-before: slot store, then release store of tail (producer); acquire load of tail, then
- * getAndSet of the slot (consumer). The consumer's getAndSet precedes its release store of head,
- * which the producer acquires before it reuses that slot.
+ * acquire load of the slot (consumer). The consumer clears a slot (CAS or getAndSet, volatile)
+ * before it publishes head (non-evicting), and the producer acquires the slot's null before it
+ * reuses it (evicting); either way the consumer's read of a slot happens-before its reuse.
+ *
+ * References: Lamport's ring (the non-evicting variant is the SPSC ring with a CAS for the one
+ * slot both sides may write); JCTools' SpscArrayQueue for the cached indices.
  */
 
 /**
  * The DATA ring for COALESCE edges ({@link OverflowPolicy#coalesce}): when full, the incoming
- * payload is merged into the queued message with the same key, else into the newest.
+ * payload is merged into the newest queued message (unkeyed) or into the newest queued message with
+ * an equal key; when no queued message has the key, the policy's fallback applies (BLOCK, DROP, or
+ * LATEST: evict the oldest).
  *
- * <p>Thread-safety: one producer and one consumer thread at a time, lock-free.
+ * <p>Thread-safety: one producer and one consumer thread at a time, lock-free (see the design
+ * block). Writes before {@code offer} are visible after the {@code poll} that returns the message;
+ * a payload merged into a queued message is never delivered before a CONTROL message offered before
+ * it.
  */
 final class CoalescingRingEdge<T> extends RingEdge<T> {
+
+  private static final VarHandle HELD;
+
+  /** {@link #indexOfSameKey}: no queued message has the key. */
+  private static final long NO_KEY = -1;
+
+  /** {@link #indexOfSameKey}: a slot turned out cleared, so there is room now. */
+  private static final long ROOM = -2;
+
+  static {
+    try {
+      HELD = MethodHandles.lookup().findVarHandle(CoalescingRingEdge.class, "held", Message.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final BinaryOperator<Object> merge;
   private final @Nullable Function<Object, ?> key;
 
+  /** What a keyed offer does when no queued message has its key; null when unkeyed. */
+  private final OverflowPolicy.@Nullable Kind fallback;
+
+  /** Whether the producer evicts (keyed, fallback LATEST): then head is shared, see above. */
+  private final boolean evicts;
+
   /** Producer-local: set when a scan found a slot the consumer already took (see offerData). */
   private long takenBelow;
 
+  /**
+   * A DATA message the consumer took from the ring but delivers after a CONTROL message (see the
+   * design block). Written only by the consumer (release); read by any thread in {@link #depth()}.
+   */
+  @SuppressWarnings("unused") // accessed through HELD
+  private @Nullable Message<?> held;
+
   CoalescingRingEdge(String id, PortSpec<T> port, EdgeSpec spec) {
     super(id, port, spec);
-    BinaryOperator<Object> m = spec.policy().merge();
+    OverflowPolicy policy = spec.policy();
+    BinaryOperator<Object> m = policy.merge();
     if (m == null) {
       throw new IllegalArgumentException("edge " + id + ": a COALESCE policy needs a merge");
     }
     this.merge = m;
-    this.key = spec.policy().key();
+    this.key = policy.key();
+    OverflowPolicy f = policy.fallback();
+    this.fallback = key == null ? null : f == null ? OverflowPolicy.Kind.BLOCK : f.kind();
+    this.evicts = fallback == OverflowPolicy.Kind.LATEST;
   }
 
   @Override
@@ -67,45 +140,62 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
     for (; ; ) {
       long t = tail;
       if (t - headCache >= capacity) {
-        // acquire: pairs with setHeadRelease in pollData; the consumer cleared the slot first.
+        // acquire: pairs with the consumer's store of head; it cleared the slot first.
         headCache = Math.max(headCache, headAcquire());
         if (t - headCache >= capacity) {
-          OfferResult merged = tryMerge(message, t, headCache);
-          if (merged != null) {
-            return merged;
+          OfferResult full = onFull(message, t, headCache);
+          if (full != null) {
+            return full;
           }
-          // The scan met a slot the consumer already emptied: every index below takenBelow is
-          // consumed even if head is not published yet (the acquire load of the null pairs with
-          // the consumer's getAndSet), so count them as gone instead of spinning on head.
+          // The scan met a slot already cleared: every index below takenBelow is claimed even if
+          // head is not published yet (the acquire load of the null pairs with the clear), so count
+          // them as gone instead of spinning on head.
           headCache = Math.max(headCache, takenBelow);
           continue;
         }
       }
-      buffer[(int) t & mask] = message;
-      // release: the slot store above is visible to a consumer that acquires the new tail.
-      setTailRelease(t + 1);
-      onAccepted(t + 1);
+      append(message, t);
       return OfferResult.accepted();
     }
   }
 
+  /** Producer: writes index t and publishes it; t is known to have room. */
+  private void append(Message<?> message, long t) {
+    if (evicts) {
+      // acquire: pairs with the clear of index t - buffer.length (see the design block).
+      while (slotAcquire(t) != null) {
+        Thread.onSpinWait();
+      }
+    }
+    buffer[(int) t & mask] = message;
+    // release: the slot store above is visible to a consumer that acquires the new tail.
+    setTailRelease(t + 1);
+    onAccepted(t + 1);
+  }
+
   /**
-   * Merges into the queued message chosen by the policy, or returns null if the consumer took the
-   * target (or everything older than it) meanwhile, which means there is room now.
+   * The full ring's answer: merge into the target, or apply the keyed fallback; null if the
+   * consumer claimed a message meanwhile, which means there is room now.
    */
-  private @Nullable OfferResult tryMerge(Message<?> incoming, long t, long h) {
+  private @Nullable OfferResult onFull(Message<?> incoming, long t, long h) {
+    long target;
+    Message<?> queued;
+    Object merged;
     try {
       Function<Object, ?> keyOf = key;
-      long target = keyOf == null ? t - 1 : indexOfSameKey(keyOf, incoming, t, h);
-      Object queued = target < 0 ? null : slotAcquire(target);
-      if (queued == null) {
-        if (target >= 0) {
-          takenBelow = target + 1;
-        }
+      target = keyOf == null ? t - 1 : indexOfSameKey(keyOf, incoming, t, h);
+      if (target == ROOM) {
         return null;
       }
-      Message<?> q = (Message<?>) queued;
-      Object merged = merge.apply(q.payload(), incoming.payload());
+      if (target == NO_KEY) {
+        return onKeyAbsent(incoming, t);
+      }
+      queued = slotAcquire(target);
+      if (queued == null) {
+        takenBelow = target + 1;
+        return null;
+      }
+      merged = merge.apply(queued.payload(), incoming.payload());
       if (merged == null) {
         throw new NullPointerException("the merge returned null");
       }
@@ -113,11 +203,6 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
       if (problem != null) {
         throw new IllegalArgumentException("the merge returned an invalid payload: " + problem);
       }
-      if (casSlot(target, q, q.withPayload(merged))) {
-        counters.incrementProducer(EdgeCounters.COALESCED);
-        return OfferResult.coalesced();
-      }
-      return null;
     } catch (RuntimeException e) {
       counters.incrementProducer(EdgeCounters.FAILED);
       return OfferResult.failed(
@@ -125,48 +210,121 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
               id,
               "edge "
                   + id
-                  + ": the COALESCE merge threw "
+                  + ": the COALESCE merge or key function threw "
                   + e
                   + "; the incoming message was not enqueued and the queue is unchanged."
                   + " Merge and key functions must be pure and total over the edge's payloads",
               e));
     }
+    // CAS: fails if the consumer cleared the slot since (it took the message), then we retry.
+    if (casSlot(target, queued, queued.withPayload(merged))) {
+      counters.incrementProducer(EdgeCounters.COALESCED);
+      return OfferResult.coalesced();
+    }
+    return null;
   }
 
   /**
    * Scans from newest to oldest for the queued message whose key equals the incoming one's and
-   * returns its index, else the newest index; returns -1 if a slot turned out empty (the consumer
-   * is past it, so there is room).
+   * returns its index; {@link #NO_KEY} if none has it; {@link #ROOM} if a slot turned out cleared.
    */
   private long indexOfSameKey(Function<Object, ?> keyOf, Message<?> incoming, long t, long h) {
     Object wanted = keyOf.apply(incoming.payload());
     for (long i = t - 1; i >= h; i--) {
-      Object q = slotAcquire(i);
+      Message<?> q = slotAcquire(i);
       if (q == null) {
         takenBelow = i + 1;
-        return -1;
+        return ROOM;
       }
-      if (Objects.equals(wanted, keyOf.apply(((Message<?>) q).payload()))) {
+      if (Objects.equals(wanted, keyOf.apply(q.payload()))) {
         return i;
       }
     }
-    return t - 1;
+    return NO_KEY;
+  }
+
+  /** The keyed fallback; null if the consumer made room meanwhile. */
+  private @Nullable OfferResult onKeyAbsent(Message<?> incoming, long t) {
+    if (fallback != OverflowPolicy.Kind.LATEST) {
+      return refuseFull(
+          fallback == OverflowPolicy.Kind.DROP ? fallback : OverflowPolicy.Kind.BLOCK);
+    }
+    long h = headVolatile();
+    Message<?> oldest = slotAcquire(h);
+    // CAS: claims index h against the consumer's CAS of head; the slot was read before, and it
+    // cannot be cleared or reused while head is h, so what we read is what we evict.
+    if (t - h < capacity || oldest == null || !casHead(h, h + 1)) {
+      return null;
+    }
+    // release: the consumer's stale read of this slot fails its CAS of head, as head moved.
+    setSlotRelease(h, null);
+    headCache = h + 1;
+    append(incoming, t);
+    counters.incrementProducer(EdgeCounters.EVICTED);
+    return OfferResult.evicted(oldest);
   }
 
   @Override
   @Nullable Message<?> takeNext() {
-    long h = head;
-    Message<?> c = pollControlAfterTailSnapshot(h);
-    if (c != null) {
-      return c;
+    Message<?> kept = (Message<?>) HELD.get(this);
+    if (kept != null) {
+      Message<?> c = control.poll();
+      if (c != null) {
+        return c;
+      }
+      HELD.setRelease(this, null);
+      return kept;
     }
-    if (h >= tailCache) {
-      return null;
+    for (; ; ) {
+      long h = evicts ? headVolatile() : head;
+      refreshTailCache(h);
+      if (h >= tailCache) {
+        return control.poll();
+      }
+      // (1) acquire: pairs with the merge CAS, or with the release of tail after the append.
+      Message<?> seen = slotAcquire(h);
+      if (seen == null) {
+        continue; // evicting ring only: the producer claimed h since we read head
+      }
+      // (2) every CONTROL message offered before seen's last write is in the lane by now.
+      Message<?> c = control.poll();
+      if (c != null) {
+        return c;
+      }
+      // (3) evicting ring: claim h; fails if the producer evicted it (then seen is not ours).
+      if (evicts && !casHead(h, h + 1)) {
+        continue;
+      }
+      // (4) CAS: succeeds iff no merge replaced seen since (1).
+      if (casSlot(h, seen, null)) {
+        publishHead(h);
+        return seen;
+      }
+      // getAndSet: reads the last merge; no merge into this slot succeeds after it.
+      Message<?> merged = Objects.requireNonNull(getAndClearSlot(h), "a claimed slot was empty");
+      c = control.poll();
+      if (c != null) {
+        // release: depth() on another thread counts the held message once head has moved.
+        HELD.setRelease(this, merged);
+        publishHead(h);
+        return c;
+      }
+      publishHead(h);
+      return merged;
     }
-    // getAndSet: takes the slot; a concurrent merge CAS on it fails from here on.
-    Message<?> e = getAndClearSlot(h);
-    // release: the slot is null before the producer can see room for reusing it.
-    setHeadRelease(h + 1);
-    return e;
+  }
+
+  /** Consumer: after clearing slot h, moves head past it (the evicting ring's CAS already did). */
+  private void publishHead(long h) {
+    if (!evicts) {
+      // release: the slot is null before the producer can see room for reusing it.
+      setHeadRelease(h + 1);
+    }
+  }
+
+  @Override
+  public int depth() {
+    // acquire: pairs with the consumer's release stores of held.
+    return super.depth() + (HELD.getAcquire(this) == null ? 0 : 1);
   }
 }

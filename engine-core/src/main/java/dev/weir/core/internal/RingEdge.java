@@ -79,8 +79,10 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
 
   /**
    * Consumer side: the oldest CONTROL message if any, else the oldest DATA message, or null. Must
-   * look at the DATA ring before the CONTROL lane and take only DATA it saw then, so a CONTROL
-   * message offered before that DATA is taken first. Does not count.
+   * deliver a DATA message only after every CONTROL message offered before its last write: the
+   * plain rings look at the DATA ring before the CONTROL lane and take only DATA they saw then; the
+   * COALESCE ring, whose messages change in place, checks the lane after it read the message it
+   * delivers. Does not count.
    */
   abstract @Nullable Message<?> takeNext();
 
@@ -182,11 +184,11 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   }
 
   /**
-   * Consumer side of the Lamport rings (LATEST, COALESCE), first half of {@link #takeNext}:
-   * snapshot the DATA tail into {@code tailCache}, then poll the CONTROL lane; if that returns
-   * null, the caller takes DATA only below {@code tailCache}. A producer publishes a CONTROL
-   * message before any DATA message it offers later, so the DATA we may take was published after
-   * every CONTROL message offered before it: we see those first.
+   * Consumer side of the evicting ring (LATEST), first half of {@link #takeNext}: snapshot the DATA
+   * tail into {@code tailCache}, then poll the CONTROL lane; if that returns null, the caller takes
+   * DATA only below {@code tailCache}. A producer publishes a CONTROL message before any DATA
+   * message it offers later, so the DATA we may take was published after every CONTROL message
+   * offered before it: we see those first.
    */
   final @Nullable Message<?> pollControlAfterTailSnapshot(long head) {
     refreshTailCache(head);
@@ -227,7 +229,7 @@ abstract class RingEdge<T> extends RingIndices implements Edge<T> {
   }
 
   @Override
-  public final int depth() {
+  public int depth() {
     return sizeAnyThread();
   }
 

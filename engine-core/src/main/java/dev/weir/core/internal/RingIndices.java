@@ -273,7 +273,7 @@ abstract class RingIndices extends RingPad2 {
     SLOTS.setRelease(b, (int) index & (b.length - 1), value);
   }
 
-  final boolean casSlot(long index, Message<?> expected, Message<?> value) {
+  final boolean casSlot(long index, Message<?> expected, @Nullable Message<?> value) {
     @Nullable Message<?>[] b = buffer;
     return SLOTS.compareAndSet(b, (int) index & (b.length - 1), expected, value);
   }
@@ -345,7 +345,8 @@ abstract class RingIndices extends RingPad2 {
    * Consumer side: refreshes {@code tailCache} if the consumer has caught up with it. The LATEST
    * and COALESCE edges call this once per poll, before they look at their CONTROL lane, and then
    * take DATA only below {@code tailCache}: every DATA message they can take was published before
-   * the CONTROL lane was checked, so a CONTROL message offered before it is seen first.
+   * the CONTROL lane was checked, so a CONTROL message offered before it is seen first. (A COALESCE
+   * edge also checks the lane after reading the slot, as a merge changes a published message.)
    */
   final void refreshTailCache(long h) {
     if (h >= tailCache) {

@@ -6,6 +6,7 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 import dev.weir.core.Edge;
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Message;
+import dev.weir.core.OfferResult;
 import dev.weir.core.OfferStatus;
 import dev.weir.core.OverflowPolicy;
 import dev.weir.core.PortSpec;
@@ -24,8 +25,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * consumer takes that slot with {@code getAndSet(null)}; exactly one of them wins. If the consumer
  * wins, the producer sees the empty slot, counts it as room and enqueues the incoming message; if
  * the producer wins, the consumer delivers the merged message. Either way no payload is lost or
- * counted twice. Each test fills its edge in the state's constructor and runs one producer actor
- * and one consumer actor.
+ * counted twice. A keyed ring never merges across keys: its fallback (BLOCK, or LATEST, which
+ * evicts by a CAS of head) applies instead. And a DATA payload merged after a CONTROL message is
+ * never delivered before it. Each test fills its edge in the state's constructor and runs one
+ * producer actor and one consumer actor.
  *
  * <p>Run: {@code java -jar tests-jcstress/target/jcstress.jar -t CoalescingRingEdgeStress -m quick}
  * (after {@code mvn -B -ntp -pl tests-jcstress -am package -DskipTests}).
@@ -38,6 +41,8 @@ public final class CoalescingRingEdgeStress {
   static final int ACCEPTED = 1;
 
   static final int COALESCED = 2;
+  static final int BLOCKED = 3;
+  static final int EVICTED = 4;
   static final int OTHER = 9;
 
   /**
@@ -140,10 +145,169 @@ public final class CoalescingRingEdgeStress {
     }
   }
 
+  /**
+   * Regression test for issue 14, point 6. Full capacity-1 keyed ring (key = last decimal digit,
+   * fallback BLOCK) holding payload 1: the producer offers 2, whose key no queued message has, so
+   * it is refused unless the consumer took 1 first; it is never merged into 1.
+   *
+   * <p>Results: r1 = the offer's status; r2 = the consumer's poll; r3 = the arbiter's (0 none).
+   */
+  @JCStressTest
+  @Description("Keyed, fallback BLOCK: another key's message is never a merge target.")
+  @Outcome(id = "3, 1, 0", expect = ACCEPTABLE, desc = "Refused (BLOCKED); 1 delivered.")
+  @Outcome(id = "1, 1, 2", expect = ACCEPTABLE, desc = "The consumer took 1 first; 2 enqueued.")
+  @Outcome(id = "2, .*", expect = FORBIDDEN, desc = "2 merged into 1, a message of another key.")
+  @Outcome(expect = FORBIDDEN, desc = "A payload lost, duplicated or merged across keys.")
+  @State
+  public static class KeyedFallbackBlock {
+    private final Edge<Integer> edge =
+        Edges.create(
+            "e",
+            PortSpec.of("in", Integer.class),
+            EdgeSpec.of(1, OverflowPolicy.<Integer>coalesce(Integer::sum, p -> p % 10)));
+    private final Message<Integer> two = Message.of(2);
+
+    public KeyedFallbackBlock() {
+      edge.offer(Message.of(1));
+    }
+
+    @Actor
+    public void producer(III_Result r) {
+      r.r1 = status(edge.offer(two).status());
+    }
+
+    @Actor
+    public void consumer(III_Result r) {
+      r.r2 = SpscRingEdgeStress.code(edge.poll());
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+      r.r3 = SpscRingEdgeStress.code(edge.poll());
+    }
+  }
+
+  /**
+   * Full capacity-1 keyed ring with fallback LATEST holding payload 1: the producer offers 2 (a key
+   * no queued message has), so it evicts 1, unless the consumer took 1 first. Which of them owns 1
+   * is decided by one CAS of head: 1 is delivered or evicted, never both.
+   *
+   * <p>Results: r1 = the offer's status (4: EVICTED, carrying 1); r2 = the consumer's poll; r3 =
+   * the arbiter's (0 none).
+   */
+  @JCStressTest
+  @Description("Keyed, fallback LATEST: the eviction and the consumer's take never both win.")
+  @Outcome(id = "4, 2, 0", expect = ACCEPTABLE, desc = "1 evicted; the consumer took 2.")
+  @Outcome(
+      id = "4, 0, 2",
+      expect = ACCEPTABLE,
+      desc = "1 evicted; the consumer polled before 2 was published.")
+  @Outcome(id = "1, 1, 2", expect = ACCEPTABLE, desc = "The consumer took 1 first; 2 enqueued.")
+  @Outcome(id = "4, 1, .*", expect = FORBIDDEN, desc = "1 both evicted and delivered.")
+  @Outcome(expect = FORBIDDEN, desc = "A payload lost, duplicated or merged across keys.")
+  @State
+  public static class KeyedFallbackLatest {
+    private final Edge<Integer> edge =
+        Edges.create(
+            "e",
+            PortSpec.of("in", Integer.class),
+            EdgeSpec.of(
+                1,
+                OverflowPolicy.<Integer>coalesce(
+                    Integer::sum, p -> p % 10, OverflowPolicy.LATEST)));
+    private final Message<Integer> two = Message.of(2);
+
+    public KeyedFallbackLatest() {
+      edge.offer(Message.of(1));
+    }
+
+    @Actor
+    public void producer(III_Result r) {
+      OfferResult result = edge.offer(two);
+      Message<?> evicted = result.evicted();
+      r.r1 =
+          result.status() == OfferStatus.EVICTED
+              ? (evicted != null && Integer.valueOf(1).equals(evicted.payload()) ? EVICTED : OTHER)
+              : status(result.status());
+    }
+
+    @Actor
+    public void consumer(III_Result r) {
+      r.r2 = SpscRingEdgeStress.code(edge.poll());
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+      r.r3 = SpscRingEdgeStress.code(edge.poll());
+    }
+  }
+
+  /**
+   * Regression test for issue 14, point 7. Full capacity-1 ring holding payload 1, merge = sum: the
+   * producer offers CONTROL 7, then DATA 2, which merges into the queued 1 (making 3) unless the
+   * consumer took 1 first; the consumer polls twice; the arbiter drains the rest. DATA 2 was
+   * offered after CONTROL 7, so a delivered 3 (which carries 2) must come after 7.
+   *
+   * <p>Results: r1 and r2 = the consumer's polls; r3 and r4 = the arbiter's (0 none).
+   */
+  @JCStressTest
+  @Description("CONTROL before DATA merged after it: a merge never slips DATA past CONTROL.")
+  @Outcome(
+      id = "1, 0, 7, 2",
+      expect = ACCEPTABLE,
+      desc = "The consumer took 1 before the producer ran; the arbiter got 7, then 2.")
+  @Outcome(
+      id = "1, 7, 2, 0",
+      expect = ACCEPTABLE,
+      desc = "The consumer took 1, then 7; 2 found room and stayed queued.")
+  @Outcome(
+      id = "7, 1, 2, 0",
+      expect = ACCEPTABLE,
+      desc = "7 first; the consumer took 1 before the merge, so 2 was enqueued.")
+  @Outcome(id = "7, 3, 0, 0", expect = ACCEPTABLE, desc = "7 first, then the merged 1 + 2.")
+  @Outcome(
+      id = "3, .*",
+      expect = FORBIDDEN,
+      desc = "DATA merged after CONTROL 7 delivered before CONTROL 7.")
+  @Outcome(expect = FORBIDDEN, desc = "Lost, duplicated, or DATA 2 before CONTROL 7.")
+  @State
+  public static class ControlBeforeMergedData {
+    private final Edge<Integer> edge =
+        Edges.create(
+            "e",
+            PortSpec.of("in", Integer.class),
+            EdgeSpec.of(1, OverflowPolicy.coalesce(Integer::sum)));
+    private final Message<Integer> control = Message.control(7);
+    private final Message<Integer> two = Message.of(2);
+
+    public ControlBeforeMergedData() {
+      edge.offer(Message.of(1));
+    }
+
+    @Actor
+    public void producer() {
+      edge.offer(control);
+      edge.offer(two);
+    }
+
+    @Actor
+    public void consumer(IIII_Result r) {
+      r.r1 = SpscRingEdgeStress.code(edge.poll());
+      r.r2 = SpscRingEdgeStress.code(edge.poll());
+    }
+
+    @Arbiter
+    public void arbiter(IIII_Result r) {
+      r.r3 = SpscRingEdgeStress.code(edge.poll());
+      r.r4 = SpscRingEdgeStress.code(edge.poll());
+    }
+  }
+
   static int status(OfferStatus status) {
     return switch (status) {
       case ACCEPTED -> ACCEPTED;
       case COALESCED -> COALESCED;
+      case BLOCKED -> BLOCKED;
       default -> OTHER;
     };
   }
