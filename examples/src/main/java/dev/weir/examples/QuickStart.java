@@ -24,7 +24,7 @@ import java.util.List;
  * numbers -> triple -> evens -> sum      (sum also has a "commands" ingress for CONTROL messages)
  * </pre>
  *
- * <p>Run it with {@code mvn -B -ntp -q -pl examples -am -DskipTests package exec:java}. The summary
+ * <p>Run it with {@code mvn -B -ntp -q -pl examples -am -DskipTests package exec:exec}. The summary
  * goes to standard output; the engine's own log lines go to standard error through the module's
  * SLF4J binding (slf4j-simple, runtime scope).
  */
