@@ -361,7 +361,7 @@ public record ShutdownReport(
 
   /**
    * Checks the accounting equations of docs/architecture.md ("Accounting") on this report's
-   * numbers, exactly as written there:
+   * numbers, exactly as written there; a failing one is named by its number there:
    *
    * <pre>
    * per edge   accepted = delivered + evicted + discarded + queued
@@ -385,7 +385,7 @@ public record ShutdownReport(
           check(
               off,
               edge,
-              "accepted",
+              "(1) accepted",
               s.accepted(),
               "delivered + evicted + discarded + queued",
               s.delivered() + s.evicted() + s.discarded() + e.queued());
@@ -393,7 +393,7 @@ public record ShutdownReport(
           check(
               off,
               edge,
-              e.fromIngress() ? "failed offers dead-lettered by an ingress" : "failed",
+              e.fromIngress() ? "(2) failed offers dead-lettered by an ingress" : "(2) failed",
               e.fromIngress() ? 0 : s.failed(),
               "dead letters OVERFLOW + MERGE_FAILED",
               e.deadLetters(DeadLetter.Reason.OVERFLOW)
@@ -402,7 +402,7 @@ public record ShutdownReport(
           check(
               off,
               edge,
-              e.fromIngress() ? "rejected offers dead-lettered by an ingress" : "rejected",
+              e.fromIngress() ? "(3) rejected offers dead-lettered by an ingress" : "(3) rejected",
               e.fromIngress() ? 0 : s.rejected(),
               "dead letters REJECTED",
               e.deadLetters(DeadLetter.Reason.REJECTED));
@@ -415,8 +415,8 @@ public record ShutdownReport(
               off,
               edge,
               e.fromIngress()
-                  ? "discarded + outboxDeadLettered"
-                  : "discarded + closed + outboxDeadLettered",
+                  ? "(4) discarded + outboxDeadLettered"
+                  : "(4) discarded + closed + outboxDeadLettered",
               e.undelivered() - e.queued(),
               "dead letters CONSUMER_STOPPED + SHUTDOWN_UNDELIVERED + PRODUCER_FAILED",
               undeliveredLetters);
@@ -425,7 +425,7 @@ public record ShutdownReport(
         off.add(
             String.format(
                 Locale.ROOT,
-                "%s: dead letters NODE_FAILED %d > delivered %d",
+                "%s: (5) dead letters NODE_FAILED %d > delivered %d",
                 edge,
                 nodeFailed,
                 e.delivered()));
@@ -435,8 +435,8 @@ public record ShutdownReport(
     long byEdges = edges.stream().mapToLong(e -> sum(e.deadLetters())).sum();
     long byNodes = nodes.stream().mapToLong(n -> sum(n.deadLetters())).sum();
     String where = "graph '" + graph + "'";
-    imbalance += check(off, where, "dead letters", deadLetters, "sum over edges", byEdges);
-    imbalance += check(off, where, "dead letters", deadLetters, "sum over nodes", byNodes);
+    imbalance += check(off, where, "(6) dead letters", deadLetters, "sum over edges", byEdges);
+    imbalance += check(off, where, "(6) dead letters", deadLetters, "sum over nodes", byNodes);
     return new Ledger(off, pending(), imbalance);
   }
 

@@ -146,8 +146,8 @@ class SchedulerConfigTest {
     assertThat(ledger.imbalance()).isEqualTo(2);
     assertThat(ledger.render())
         .isEqualTo(
-            "ledger: OFF by 2: edge a.out->b.in: accepted 15 != delivered + evicted + discarded"
-                + " + queued 13");
+            "ledger: OFF by 2: edge a.out->b.in: (1) accepted 15 != delivered + evicted +"
+                + " discarded + queued 13");
   }
 
   private static final DeadLetter.Reason SHUTDOWN_UNDELIVERED =
