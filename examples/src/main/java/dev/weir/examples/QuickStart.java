@@ -24,7 +24,9 @@ import java.util.List;
  * numbers -> triple -> evens -> sum      (sum also has a "commands" ingress for CONTROL messages)
  * </pre>
  *
- * <p>Run it with {@code mvn -B -ntp -q -pl examples -am -DskipTests package exec:java}.
+ * <p>Run it with {@code mvn -B -ntp -q -pl examples -am -DskipTests package exec:exec}. The summary
+ * goes to standard output; the engine's own log lines go to standard error through the module's
+ * SLF4J binding (slf4j-simple, runtime scope).
  */
 public final class QuickStart {
 
@@ -81,6 +83,7 @@ public final class QuickStart {
     for (ShutdownReport.EdgeOutcome edge : report.edges()) {
       out.println("  " + edge.id() + ": delivered " + edge.delivered());
     }
+    out.println(report.ledger().render()); // the equations of docs/architecture.md, "Accounting"
   }
 
   /** Sums the longs it receives; records CONTROL commands. Single-threaded, like every node. */

@@ -1,2 +1,2 @@
-/** The README's embedding example; {@code mvn ... exec:java} in this module runs it. */
+/** The README's embedding example; {@code mvn ... exec:exec} in this module runs it. */
 package dev.weir.examples;

@@ -32,6 +32,7 @@ class QuickStartTest {
     assertThat(printed).contains("messages summed: 500000");
     assertThat(printed).contains("control messages seen: [checkpoint]");
     assertThat(printed).contains("shutdown: clean, undelivered: 0, dead letters: 0");
+    assertThat(printed).endsWith("ledger: balanced");
     assertThat(normalize(printed)).isEqualTo(normalize(readmeBlock("output")));
   }
 

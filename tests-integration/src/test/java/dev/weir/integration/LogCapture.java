@@ -6,12 +6,15 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.KeyValuePair;
 
 /**
  * Captures the engine's log events (every {@code dev.weir} logger, INFO and above) for one test,
@@ -93,6 +96,23 @@ final class LogCapture implements BeforeEachCallback, AfterEachCallback {
     for (ILoggingEvent e : events(e -> e.getLevel() == level)) {
       if (e.getFormattedMessage().contains(fragment)) {
         out.add(e.getFormattedMessage());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Returns an event's SLF4J 2 key/value pairs by key (what a JSON encoder writes as fields).
+   *
+   * @param event a captured event
+   * @return its pairs, in a map; empty if it has none
+   */
+  static Map<String, Object> keyValues(ILoggingEvent event) {
+    Map<String, Object> out = new HashMap<>();
+    List<KeyValuePair> pairs = event.getKeyValuePairs();
+    if (pairs != null) {
+      for (KeyValuePair pair : pairs) {
+        out.put(pair.key, pair.value);
       }
     }
     return out;

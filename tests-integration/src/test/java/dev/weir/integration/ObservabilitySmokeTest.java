@@ -245,7 +245,7 @@ class ObservabilitySmokeTest {
               assertThat(l.get(1)).isEqualTo("graph '" + name + "' stopping (timeout PT10S)");
               assertThat(l.get(2))
                   .startsWith("graph '" + name + "' stopped in ")
-                  .endsWith("ms; 0 undelivered, 10 dead letters");
+                  .endsWith("ms; 0 undelivered, 10 dead letters; ledger: balanced");
             });
     assertThat(logs.messages(Level.WARN, "node flaky failed in onMessage")).hasSize(10);
     assertThat(logs.messages(Level.WARN, "restarting node flaky")).hasSize(10);
@@ -256,8 +256,8 @@ class ObservabilitySmokeTest {
                         && e.getLevel() == Level.WARN
                         && e.getFormattedMessage()
                             .startsWith(
-                                "dead letter from node flaky (edge numbers.out->flaky.in):"
-                                    + " NODE_FAILED")))
+                                "dead letter at node flaky (consumer) from edge"
+                                    + " numbers.out->flaky.in (producer numbers): NODE_FAILED")))
         .as("the default dead-letter handler logs each one at WARN\n%s", logs.describe())
         .hasSize(10);
     assertThat(logs.events(e -> e.getLevel() == Level.ERROR)).as(logs.describe()).isEmpty();

@@ -90,7 +90,7 @@ class ShutdownDrainTest {
     assertThat(report.edges())
         .filteredOn(e -> e.id().equals("endless.out->slowDrop.in"))
         .singleElement()
-        .satisfies(e -> assertThat(e.droppedByPolicy()).isEqualTo(drop.dropped()));
+        .satisfies(e -> assertThat(e.dropped()).isEqualTo(drop.dropped()));
     assertThat(report.undelivered()).as(context).isZero();
     Ledger.assertClosed(graph, after, report, dead, 0);
   }

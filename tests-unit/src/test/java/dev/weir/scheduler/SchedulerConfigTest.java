@@ -3,10 +3,12 @@ package dev.weir.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.core.EdgeStats;
 import dev.weir.core.Graph;
 import dev.weir.core.Nodes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Bad scheduler settings fail at once, with a message that says what to do. */
@@ -99,24 +101,74 @@ class SchedulerConfigTest {
   }
 
   @Test
-  void shutdownReport_render_listsEveryEdgeNodeAndFailure() {
+  void shutdownReport_render_listsEveryEdgeNodeLedgerAndFailure() {
     ShutdownReport report =
         new ShutdownReport(
             "g",
             true,
             Duration.ofMillis(1500),
-            List.of(new ShutdownReport.EdgeOutcome("a.out->b.in", 10, 2, 3)),
-            List.of(new ShutdownReport.NodeOutcome("a", NodeState.STOPPED, 0)),
+            List.of(edge("a.out->b.in", stats(13, 2, 10, 3), SHUTDOWN_UNDELIVERED, 3)),
+            List.of(
+                new ShutdownReport.NodeOutcome("a", NodeState.STOPPED, 0),
+                new ShutdownReport.NodeOutcome(
+                    "b", NodeState.STOPPED, 0, Map.of(SHUTDOWN_UNDELIVERED, 3L), null)),
             3,
             List.of("b: onStop threw boom"));
 
     assertThat(report.undelivered()).isEqualTo(3);
+    assertThat(report.balanced()).isTrue();
     assertThat(report.render())
-        .contains("shutdown of 'g': TIMED OUT in 1500 ms, dead letters: 3")
-        .contains("a.out->b.in")
-        .contains("delivered=10 droppedByPolicy=2 undelivered=3")
-        .contains("node a: STOPPED")
+        .contains("shutdown of 'g': TIMED OUT in 1500 ms, dead letters: 3 (SHUTDOWN_UNDELIVERED 3)")
+        .contains("a.out->b.in  delivered 10, dropped 2, undelivered 3 (SHUTDOWN_UNDELIVERED 3)")
+        .contains("node a: STOPPED\n")
+        .contains("node b: STOPPED, dead letters 3 (SHUTDOWN_UNDELIVERED 3)")
+        .contains("ledger: balanced")
         .contains("stop problem: b: onStop threw boom");
+  }
+
+  @Test
+  void shutdownReport_ledger_saysWhichEquationFailsAndByHowMuch() {
+    ShutdownReport report =
+        new ShutdownReport(
+            "g",
+            false,
+            Duration.ofMillis(5),
+            List.of(edge("a.out->b.in", stats(15, 0, 10, 3), SHUTDOWN_UNDELIVERED, 3)),
+            List.of(
+                new ShutdownReport.NodeOutcome(
+                    "b", NodeState.STOPPED, 0, Map.of(SHUTDOWN_UNDELIVERED, 3L), null)),
+            3,
+            List.of());
+
+    ShutdownReport.Ledger ledger = report.ledger();
+
+    assertThat(ledger.balanced()).isFalse();
+    assertThat(ledger.imbalance()).isEqualTo(2);
+    assertThat(ledger.render())
+        .isEqualTo(
+            "ledger: OFF by 2: edge a.out->b.in: (1) accepted 15 != delivered + evicted +"
+                + " discarded + queued 13");
+  }
+
+  private static final DeadLetter.Reason SHUTDOWN_UNDELIVERED =
+      DeadLetter.Reason.SHUTDOWN_UNDELIVERED;
+
+  /** A stopped edge's counters: accepted, dropped, delivered and discarded; the rest 0. */
+  private static EdgeStats stats(long accepted, long dropped, long delivered, long discarded) {
+    return new EdgeStats(accepted, 0, 0, 0, dropped, 0, 0, 0, delivered, discarded, 0, 0, 1);
+  }
+
+  private static ShutdownReport.EdgeOutcome edge(
+      String id, EdgeStats stats, DeadLetter.Reason reason, long letters) {
+    String[] ends = id.split("->");
+    return new ShutdownReport.EdgeOutcome(
+        id,
+        ends[0].substring(0, ends[0].lastIndexOf('.')),
+        ends[1].substring(0, ends[1].lastIndexOf('.')),
+        false,
+        stats,
+        letters == 0 ? Map.of() : Map.of(reason, letters),
+        0);
   }
 
   @Test
@@ -128,16 +180,16 @@ class SchedulerConfigTest {
             false,
             Duration.ofMillis(5),
             List.of(
-                new ShutdownReport.EdgeOutcome("a.out->b.in", 1, 0, 0),
-                new ShutdownReport.EdgeOutcome(longId, 2, 0, 0)),
+                edge("a.out->b.in", stats(1, 0, 1, 0), SHUTDOWN_UNDELIVERED, 0),
+                edge(longId, stats(2, 0, 2, 0), SHUTDOWN_UNDELIVERED, 0)),
             List.of(),
             0,
             List.of());
 
     List<String> lines = report.render().lines().toList();
 
-    assertThat(lines.get(1).indexOf("delivered=")).isEqualTo(lines.get(2).indexOf("delivered="));
-    assertThat(lines.get(2)).startsWith("  " + longId + "  delivered=2");
+    assertThat(lines.get(1).indexOf("delivered")).isEqualTo(lines.get(2).indexOf("delivered"));
+    assertThat(lines.get(2)).isEqualTo("  " + longId + "  delivered 2");
   }
 
   @Test

@@ -313,13 +313,22 @@ class ShutdownTest {
     ShutdownReport.EdgeOutcome toSide = edges.get("source.out->side.in");
 
     assertThat(report.timedOut()).as(context).isTrue();
-    assertThat(toRelay.delivered() + toRelay.undelivered() + toRelay.droppedByPolicy())
+    assertThat(
+            toRelay.delivered()
+                + toRelay.undelivered()
+                + (toRelay.dropped() + toRelay.evicted() + toRelay.coalesced()))
         .as("every value the source emitted to relay; %s", context)
         .isEqualTo(n);
-    assertThat(toSink.delivered() + toSink.undelivered() + toSink.droppedByPolicy())
+    assertThat(
+            toSink.delivered()
+                + toSink.undelivered()
+                + (toSink.dropped() + toSink.evicted() + toSink.coalesced()))
         .as("every value relay forwarded; %s", context)
         .isEqualTo(toRelay.delivered());
-    assertThat(toSide.delivered() + toSide.undelivered() + toSide.droppedByPolicy())
+    assertThat(
+            toSide.delivered()
+                + toSide.undelivered()
+                + (toSide.dropped() + toSide.evicted() + toSide.coalesced()))
         .as(context)
         .isEqualTo(n);
     assertThat(toSink.delivered()).as("only message 0 reached the stuck sink").isEqualTo(1);
@@ -559,9 +568,7 @@ class ShutdownTest {
     for (ShutdownReport.EdgeOutcome outcome : report.edges()) {
       EdgeStats stats = Objects.requireNonNull(running.snapshot().edge(outcome.id()));
       assertThat(outcome.delivered()).as(outcome.id()).isEqualTo(stats.delivered());
-      assertThat(outcome.droppedByPolicy())
-          .as(outcome.id())
-          .isEqualTo(stats.dropped() + stats.evicted() + stats.coalesced());
+      assertThat(outcome.stats()).as(outcome.id()).isEqualTo(stats);
       assertThat(outcome.undelivered()).as(outcome.id()).isZero();
     }
     Map<String, ShutdownReport.EdgeOutcome> byId =
@@ -569,11 +576,14 @@ class ShutdownTest {
             .collect(Collectors.toMap(ShutdownReport.EdgeOutcome::id, Function.identity()));
     assertThat(byId.get("ingress:extra->tail.in").delivered()).isEqualTo(3);
     assertThat(byId.get("source.out->a.in").delivered()).isEqualTo(n);
-    assertThat(byId.get("source.out->a.in").droppedByPolicy()).isZero();
+    ShutdownReport.EdgeOutcome toA = byId.get("source.out->a.in");
+    assertThat(toA.dropped() + toA.evicted() + toA.coalesced()).isZero();
     for (String lossy : List.of("source.out->b.in", "source.out->c.in")) {
       ShutdownReport.EdgeOutcome o = byId.get(lossy);
-      assertThat(o.delivered() + o.droppedByPolicy()).as(lossy).isEqualTo(n);
-      assertThat(o.droppedByPolicy()).as(lossy).isPositive();
+      assertThat(o.delivered() + (o.dropped() + o.evicted() + o.coalesced()))
+          .as(lossy)
+          .isEqualTo(n);
+      assertThat((o.dropped() + o.evicted() + o.coalesced())).as(lossy).isPositive();
     }
     assertThat(report.nodes())
         .extracting(ShutdownReport.NodeOutcome::name)

@@ -34,6 +34,6 @@ class UnroutedOutputTest {
         .contains(
             new ShutdownReport.NodeOutcome("tripled", NodeState.STOPPED, 20),
             new ShutdownReport.NodeOutcome("numbers", NodeState.STOPPED, 0));
-    assertThat(report.render()).contains("node tripled: STOPPED, unrouted=20");
+    assertThat(report.render()).contains("node tripled: STOPPED, unrouted 20");
   }
 }

@@ -68,10 +68,12 @@ final class EdgeLink {
   boolean refusalLogged;
 
   /**
-   * Messages dead-lettered undelivered on this edge: its consumer or producer stopped, or a
-   * shutdown timed out. Written by either side, rarely.
+   * Messages the producer emitted to this edge that were still in its outbox (the edge had refused
+   * them for room) when they were dead-lettered: its error policy stopped it, or a shutdown gave
+   * up. The edge never accepted them, so its own counters cannot tell. Written by the producer's
+   * activation or the stopping thread, rarely.
    */
-  final AtomicLong undelivered = new AtomicLong();
+  final AtomicLong outboxDeadLettered = new AtomicLong();
 
   /** Producer-owned outbox: DATA messages the edge refused (BLOCKED), oldest first. */
   final ArrayDeque<Message<?>> parked = new ArrayDeque<>();

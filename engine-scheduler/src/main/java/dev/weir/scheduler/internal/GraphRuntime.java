@@ -34,7 +34,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +65,11 @@ public final class GraphRuntime implements RunningGraph {
   private final List<EdgeLink> links = new ArrayList<>();
   private final Map<String, IngressGate<?>> ingresses = new LinkedHashMap<>();
   private final DeadLetterHandler deadLetterHandler;
-  private final AtomicLong deadLetterCount = new AtomicLong();
+
+  /** Every edge by id: read-only after the constructor; names a dead letter's producer. */
+  private final Map<String, EdgeLink> linksById = new HashMap<>();
+
+  private final DeadLetterTally deadLetterTally;
   private final AtomicInteger liveCells;
   private final CountDownLatch completed = new CountDownLatch(1);
   private final DrainWatch drainWatch;
@@ -116,8 +119,12 @@ public final class GraphRuntime implements RunningGraph {
     }
     this.events = new EventLog(order.toArray(new String[0]));
     this.deadLetterHandler =
-        config.deadLetters() != null ? config.deadLetters() : GraphRuntime::logDeadLetter;
+        config.deadLetters() != null ? config.deadLetters() : this::logDeadLetter;
     wire(graph, byName);
+    for (EdgeLink link : links) {
+      linksById.put(link.id, link);
+    }
+    this.deadLetterTally = new DeadLetterTally(linksById.keySet(), order);
     findLoops();
     for (NodeCell cell : cells) {
       // Upstreams inside the cell's own loop do not hold its finish back; the loop finishes as a
@@ -348,13 +355,8 @@ public final class GraphRuntime implements RunningGraph {
       }
       workers.add(thread);
     }
-    LOG.info(
-        "graph '{}' started: {} nodes, {} edges, {} ingress, {} worker(s)",
-        name,
-        cells.length,
-        links.size() - ingresses.size(),
-        ingresses.size(),
-        workers.size());
+    EngineLog.graphStarted(
+        LOG, name, cells.length, links.size() - ingresses.size(), ingresses.size(), workers.size());
     // Queue every source before any worker runs: signalled after the start, the first source
     // could run (and queue its consumers) before the next source was queued, so the initial queue
     // order, and with it a single-worker run, depended on thread timing.
@@ -490,7 +492,7 @@ public final class GraphRuntime implements RunningGraph {
   }
 
   void deadLetter(DeadLetter deadLetter) {
-    deadLetterCount.incrementAndGet();
+    deadLetterTally.count(deadLetter);
     try {
       deadLetterHandler.accept(deadLetter);
     } catch (Throwable e) {
@@ -501,15 +503,10 @@ public final class GraphRuntime implements RunningGraph {
     }
   }
 
-  private static void logDeadLetter(DeadLetter d) {
-    LoggerFactory.getLogger("dev.weir.deadletters")
-        .warn(
-            "dead letter from node {} (edge {}): {} {}{}",
-            d.node(),
-            d.edgeId(),
-            d.reason(),
-            d.message(),
-            d.cause() == null ? "" : " cause: " + d.cause());
+  /** The default dead-letter handler: one WARN line naming producer, edge and consumer. */
+  private void logDeadLetter(DeadLetter d) {
+    String edgeId = d.edgeId();
+    EngineLog.deadLetter(name, d, edgeId == null ? null : linksById.get(edgeId));
   }
 
   void recordTickLateness(long latenessNanos) {
@@ -754,7 +751,7 @@ public final class GraphRuntime implements RunningGraph {
   private ShutdownReport shutdown(Duration timeout) {
     long started = clock.nanoTime();
     long wallStart = System.nanoTime();
-    LOG.info("graph '{}' stopping (timeout {})", name, timeout);
+    EngineLog.graphStopping(LOG, name, timeout);
     stopping = true;
     events.record(started, EventLog.Type.SHUTDOWN, -1, 0);
     List<IngressGate<?>> closedNow = new ArrayList<>();
@@ -815,21 +812,18 @@ public final class GraphRuntime implements RunningGraph {
         }
       }
       for (EdgeLink link : links) {
+        // An edge whose consumer is still inside a hook keeps what it holds: the report counts it
+        // as queued (pending), and that worker dead-letters it once the hook returns.
         if (taken[link.consumer.index]) {
-          link.undelivered.addAndGet(
-              link.edge.discardAll(
-                  m ->
-                      deadLetter(
-                          new DeadLetter(
-                              m,
-                              link.consumer.name,
-                              link.id,
-                              DeadLetter.Reason.SHUTDOWN_UNDELIVERED,
-                              null))));
-        } else {
-          // Counted now; its consumer dead-letters them once its hook returns and the report is
-          // out.
-          link.undelivered.addAndGet(link.edge.depth() + link.edge.controlDepth());
+          link.edge.discardAll(
+              m ->
+                  deadLetter(
+                      new DeadLetter(
+                          m,
+                          link.consumer.name,
+                          link.id,
+                          DeadLetter.Reason.SHUTDOWN_UNDELIVERED,
+                          null)));
         }
       }
       for (int i = cells.length - 1; i >= 0; i--) {
@@ -866,15 +860,22 @@ public final class GraphRuntime implements RunningGraph {
       edgeOutcomes.add(
           new ShutdownReport.EdgeOutcome(
               link.id,
-              s.delivered(),
-              s.dropped() + s.evicted() + s.coalesced(),
-              link.undelivered.get()));
+              EngineLog.producerName(link),
+              link.consumer.name,
+              link.producer == null,
+              s,
+              deadLetterTally.ofEdge(link.id),
+              link.outboxDeadLettered.get()));
     }
     List<ShutdownReport.NodeOutcome> nodeOutcomes = new ArrayList<>(cells.length);
     for (NodeCell cell : cells) {
       nodeOutcomes.add(
           new ShutdownReport.NodeOutcome(
-              cell.name, cell.viewState(), cell.counter(NodeCounters.UNROUTED)));
+              cell.name,
+              cell.viewState(),
+              cell.counter(NodeCounters.UNROUTED),
+              deadLetterTally.ofNode(cell.name),
+              taken[cell.index] ? null : cell.lastHookView()));
     }
     Duration elapsed =
         Duration.ofNanos(
@@ -888,15 +889,9 @@ public final class GraphRuntime implements RunningGraph {
             elapsed,
             List.copyOf(edgeOutcomes),
             List.copyOf(nodeOutcomes),
-            deadLetterCount.get(),
+            deadLetterTally.total(),
             List.copyOf(stopFailures));
-    LOG.info(
-        "graph '{}' stopped{} in {} ms; {} undelivered, {} dead letters",
-        name,
-        drained ? "" : " after its drain TIMED OUT",
-        elapsed.toMillis(),
-        result.undelivered(),
-        result.deadLetters());
+    EngineLog.graphStopped(LOG, result);
     return result;
   }
 
@@ -961,6 +956,6 @@ public final class GraphRuntime implements RunningGraph {
   }
 
   long deadLetters() {
-    return deadLetterCount.get();
+    return deadLetterTally.total();
   }
 }

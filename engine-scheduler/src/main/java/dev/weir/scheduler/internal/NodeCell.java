@@ -98,13 +98,16 @@ final class NodeCell implements NodeContext, InputGate {
   private static final int HOOK_MESSAGE = 0;
   private static final int HOOK_TICK = 1;
   private static final int HOOK_FINISH = 2;
-  private static final String[] HOOK_NAMES = {"onMessage", "onTick", "onFinish"};
+  private static final int HOOK_PULL = 3;
+  private static final String[] HOOK_NAMES = {"onMessage", "onTick", "onFinish", "pull"};
 
   private static final VarHandle STATE;
+  private static final VarHandle LAST_HOOK;
 
   static {
     try {
       STATE = MethodHandles.lookup().findVarHandle(NodeCell.class, "state", int.class);
+      LAST_HOOK = MethodHandles.lookup().findVarHandle(NodeCell.class, "lastHook", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -157,6 +160,14 @@ final class NodeCell implements NodeContext, InputGate {
   private volatile boolean abandoned;
 
   private final NodeCounters counters = new NodeCounters();
+
+  /**
+   * The hook (HOOK_*) the activation entered last: what a stop that gave up on this cell reports it
+   * stuck in. Written opaque by the activation, read opaque by the stopper: no ordering is needed,
+   * only a value the stuck worker wrote (opaque is a plain store on the hot path).
+   */
+  @SuppressWarnings("unused") // accessed through LAST_HOOK
+  private int lastHook;
 
   // --- activation-owned ---
   private final List<EdgeLink> blockedLinks = new ArrayList<>(2);
@@ -414,6 +425,7 @@ final class NodeCell implements NodeContext, InputGate {
     boolean more;
     pullStart = before;
     inPull = true;
+    LAST_HOOK.setOpaque(this, HOOK_PULL);
     try {
       more = ((SourceNode) node).pull(this);
     } catch (Throwable t) {
@@ -634,6 +646,7 @@ final class NodeCell implements NodeContext, InputGate {
   // ------------------------------------------------------------------ hooks and failures
 
   private void invoke(int hook, @Nullable EdgeLink from, @Nullable Message<?> message) {
+    LAST_HOOK.setOpaque(this, hook);
     try {
       switch (hook) {
         case HOOK_MESSAGE ->
@@ -671,15 +684,7 @@ final class NodeCell implements NodeContext, InputGate {
       String hook, @Nullable EdgeLink from, @Nullable Message<?> message, Throwable failure) {
     counters.increment(NodeCounters.ERRORS);
     runtime.events.record(clock.nanoTime(), EventLog.Type.ERROR, index, 0);
-    log.warn(
-        "node {} failed in {}{}{}; policy {}: {}",
-        name,
-        hook,
-        from == null ? "" : " on port '" + from.consumerPort.name() + "' (edge " + from.id + ")",
-        message == null ? "" : " for trace " + TraceIds.format(message.traceId()),
-        policy,
-        failure.toString(),
-        failure);
+    EngineLog.nodeFailed(log, runtime.name(), name, hook, from, message, policy, failure);
     if (message != null) {
       runtime.deadLetter(
           new DeadLetter(
@@ -718,12 +723,8 @@ final class NodeCell implements NodeContext, InputGate {
     restartTimes.addLast(now);
     counters.increment(NodeCounters.RESTARTS);
     runtime.events.record(now, EventLog.Type.RESTART, index, restartTimes.size());
-    log.warn(
-        "restarting node {} ({} of {} within {})",
-        name,
-        restartTimes.size(),
-        policy.maxRestarts(),
-        policy.window());
+    EngineLog.nodeRestarting(
+        log, runtime.name(), name, restartTimes.size(), policy.maxRestarts(), policy.window());
     callOnStop();
     try {
       node.onStart(this);
@@ -742,7 +743,7 @@ final class NodeCell implements NodeContext, InputGate {
     if (lifecycle != null) {
       return;
     }
-    log.error("stopping node {}: {}", name, why);
+    EngineLog.nodeStopped(log, runtime.name(), name, why, cause);
     lifecycle = NodeState.FAILED;
     // No more skipped input signals from here on, before the discard (see "Blocked cells"); the
     // parked messages themselves are dead-lettered below.
@@ -762,10 +763,8 @@ final class NodeCell implements NodeContext, InputGate {
   /** Consumer side: dead-letters everything queued on the inputs; wakes waiting producers. */
   private void discardInputs(DeadLetter.Reason reason) {
     for (EdgeLink link : inputs) {
-      int discarded =
-          link.edge.discardAll(
-              m -> runtime.deadLetter(new DeadLetter(m, name, link.id, reason, null)));
-      link.undelivered.addAndGet(discarded); // see deadLetterOutbox
+      // Counted by the edge as discarded: part of the report's undelivered.
+      link.edge.discardAll(m -> runtime.deadLetter(new DeadLetter(m, name, link.id, reason, null)));
     }
     wakeWaitingProducers();
   }
@@ -782,10 +781,8 @@ final class NodeCell implements NodeContext, InputGate {
             String involved =
                 reason == DeadLetter.Reason.PRODUCER_FAILED ? name : link.consumer.name;
             runtime.deadLetter(new DeadLetter(m, involved, link.id, reason, cause));
-            // Counted per edge whatever the reason: the report's "undelivered" is everything this
-            // edge accepted or its producer parked that was dead-lettered instead of delivered,
-            // so each edge's ledger closes (see ShutdownReport.EdgeOutcome).
-            link.undelivered.incrementAndGet();
+            // Never accepted by the edge, so counted here: the report's outboxDeadLettered.
+            link.outboxDeadLettered.incrementAndGet();
           }
         }
       }
@@ -1030,9 +1027,8 @@ final class NodeCell implements NodeContext, InputGate {
         return null;
       }
       case CLOSED -> {
-        // The consumer stopped by its error policy and closed the edge: dead-lettered, and
-        // counted with what was queued when it stopped, so the report's undelivered matches.
-        link.undelivered.incrementAndGet();
+        // The consumer stopped by its error policy and closed the edge: dead-lettered; the edge
+        // counts it as closed, which the report adds to the edge's undelivered.
         runtime.deadLetter(
             new DeadLetter(
                 message, link.consumer.name, link.id, DeadLetter.Reason.CONSUMER_STOPPED, null));
@@ -1227,6 +1223,11 @@ final class NodeCell implements NodeContext, InputGate {
       return NodeState.RUNNING;
     }
     return (s & SCHEDULED) != 0 ? NodeState.READY : NodeState.IDLE;
+  }
+
+  /** The hook the cell's worker entered last; what a stop reports a stuck cell to be inside. */
+  String lastHookView() {
+    return HOOK_NAMES[(int) LAST_HOOK.getOpaque(this)];
   }
 
   @Nullable String blockedOnView() {
