@@ -63,7 +63,9 @@ class DocumentedCommandsRunTest {
           wrong.add("did not print '" + expected + "'");
         }
       }
-      if (command.text().contains("-Dtest=") && !RAN_A_TEST.matcher(result.output()).find()) {
+      if (result.exitCode() == 0
+          && command.text().contains("-Dtest=")
+          && !RAN_A_TEST.matcher(result.output()).find()) {
         wrong.add("ran no test (does -Dtest name a test of the -pl module?)");
       }
       if (!wrong.isEmpty()) {
