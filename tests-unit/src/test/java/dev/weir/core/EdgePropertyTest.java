@@ -31,9 +31,9 @@ import net.jqwik.api.constraints.IntRange;
  * exceeds capacity and that both ledger equations hold with the counts this test observed, and most
  * properties also compare each step with {@link EdgeModel}, a naive list-based reference.
  *
- * <p>Replay: failures print jqwik's {@code seed = N} and start with {@code [replay with
- * -Dweir.seed=N]}; {@code -Dweir.seed=N -Dtest=EdgePropertyTest#name} regenerates the same
- * scenarios (see {@code dev.weir.testing.JqwikSeedHook}).
+ * <p>Replay: failures print jqwik's {@code seed = N} and start with the command that regenerates
+ * the same scenarios, {@code [replay with: mvn -B -ntp -pl tests-unit -am test
+ * -Dtest='EdgePropertyTest#name' -Dweir.seed=N]} (see {@code dev.weir.testing.JqwikSeedHook}).
  */
 class EdgePropertyTest {
 

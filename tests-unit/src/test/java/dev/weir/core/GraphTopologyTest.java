@@ -3,6 +3,7 @@ package dev.weir.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weir.testing.Seed;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Topological order and cycle detection on random and very large graphs. Random graphs come from
- * one seed, printed at the start; replay a failure with {@code -Dweir.seed=<seed>}.
+ * one seed, printed at the start with the command that replays it.
  */
 class GraphTopologyTest {
 
@@ -27,8 +28,7 @@ class GraphTopologyTest {
   static void pickSeed() {
     String property = System.getProperty("weir.seed", "");
     seed = property.isBlank() ? System.nanoTime() : Long.parseLong(property.trim());
-    System.out.println(
-        "GraphTopologyTest seed=" + seed + " (replay with -Dweir.seed=" + seed + ")");
+    System.out.println("GraphTopologyTest seed=" + seed + " (" + Seed.replayHint(seed) + ")");
   }
 
   /** A node whose one input is optional, so any node may be a source or fan in from many. */

@@ -10,6 +10,7 @@ import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
 import dev.weir.core.PortSpec;
 import dev.weir.core.SourceNode;
+import dev.weir.testing.Seed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -62,7 +63,7 @@ class DeterminismTest {
   }
 
   private static String replay(long seed) {
-    return "replay with -Dweir.seed=" + seed;
+    return Seed.replayHint(seed);
   }
 
   /** Emits {@code [from, from + count)} within demand, journaling each pull. */

@@ -22,7 +22,8 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  *       {@code N} (the same as {@code @Property(seed = "N")}, which cannot read a system property)
  *       and its after-failure mode to {@link AfterFailureMode#RANDOM_SEED}, so jqwik's failure
  *       database cannot substitute a remembered seed or sample for the one asked for.
- *   <li>When a property fails, the hook prefixes jqwik's failure with {@code [replay with
+ *   <li>When a property fails, the hook prefixes jqwik's failure with the command that replays it,
+ *       {@code [replay with: mvn -B -ntp -pl tests-unit -am test -Dtest='FooTest#property'
  *       -Dweir.seed=N]}, N being the seed jqwik used. jqwik's own report ({@code seed = N} among
  *       the {@code tries}, {@code checks} and sample lines, printed to the test's standard output)
  *       shows the same value; {@code @Property(seed = "N")} on the method is the per-method
@@ -65,7 +66,10 @@ public final class JqwikSeedHook implements AroundPropertyHook {
     }
     Throwable failure =
         result.throwable().orElseGet(() -> new AssertionError("property " + context.label()));
-    return result.mapToFailed(new SeedReplayError(result.seed().get(), failure));
+    String seed = result.seed().get();
+    String command =
+        Seed.replayCommand(context.containerClass(), context.targetMethod().getName(), seed);
+    return result.mapToFailed(new SeedReplayError(seed, command, failure));
   }
 
   @Override

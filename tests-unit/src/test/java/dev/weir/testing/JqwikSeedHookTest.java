@@ -65,7 +65,11 @@ class JqwikSeedHookTest {
     assertThat(failed.failure()).isInstanceOf(SeedReplayError.class);
     String seed = ((SeedReplayError) failed.failure()).seed();
     assertThat(failed.failure())
-        .hasMessageStartingWith("[replay with -Dweir.seed=" + seed + "] falsified by ");
+        .hasMessageStartingWith(
+            "[replay with: mvn -B -ntp -pl tests-unit -am test"
+                + " -Dtest='JqwikSeedHookTest$FailingFixture#fails' -Dweir.seed="
+                + seed
+                + "] falsified by ");
 
     FailingFixture.SAMPLES.clear();
     FixtureRun.Outcome replayed = FixtureRun.run(FailingFixture.class, seed).get(0);

@@ -1,8 +1,15 @@
 package dev.weir.testing;
 
+import java.lang.reflect.Method;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.platform.commons.annotation.Testable;
+import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The seed of one randomized test: either the value of {@code -Dweir.seed=N} (a replay) or a fresh
@@ -15,6 +22,15 @@ public final class Seed {
 
   /** The system property that fixes the seed; empty or absent means "pick one". */
   public static final String PROPERTY = "weir.seed";
+
+  /**
+   * The system property naming the Maven module whose tests run (Surefire sets it to the module's
+   * artifactId, see the root pom), so that a failure can print a replay command for that module.
+   */
+  public static final String MODULE_PROPERTY = "weir.module";
+
+  /** The module this class belongs to: the replay command's module when no property names one. */
+  private static final String DEFAULT_MODULE = "tests-unit";
 
   private final long value;
   private final boolean replayed;
@@ -118,16 +134,71 @@ public final class Seed {
   }
 
   /**
-   * Returns the hint to put in a failure message.
+   * Returns the command that reruns one test method with a given seed, runnable verbatim from the
+   * repository root of a fresh clone: {@code mvn -B -ntp -pl tests-unit -am test
+   * -Dtest='FooTest#method' -Dweir.seed=N}. {@code -am} builds the engine modules first, so the
+   * command needs nothing installed; the build's {@code surefire.failIfNoSpecifiedTests=false} lets
+   * those modules run no test.
    *
-   * @return {@code "replay with -Dweir.seed=N"}
+   * @param testClass the class that declares the test method
+   * @param method the test method's name
+   * @param seed the seed value, as {@code -Dweir.seed} takes it
+   * @return the command
    */
-  public String replayHint() {
-    return replayHint(Long.toString(value));
+  public static String replayCommand(Class<?> testClass, String method, String seed) {
+    return command(simpleBinaryName(testClass) + "#" + method, seed);
   }
 
-  static String replayHint(String value) {
-    return "replay with -D" + PROPERTY + "=" + value;
+  /**
+   * Returns the hint for a failure message of a test that draws its own seed: {@code "replay with:
+   * "} and the {@link #replayCommand} of the test running on the calling thread. The test is found
+   * on the stack: the innermost test method ({@code @Test}, {@code @ParameterizedTest},
+   * {@code @Property}, ...), else the class of a {@code @BeforeAll} or {@code @BeforeEach} method;
+   * called off the test's thread, the command replays the whole module with that seed.
+   *
+   * @param seed the seed value
+   * @return {@code "replay with: mvn -B -ntp -pl tests-unit -am test -Dtest='FooTest#method'
+   *     -Dweir.seed=N"}
+   */
+  public static String replayHint(long seed) {
+    String selector =
+        StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+            .walk(frames -> frames.map(Seed::testSelector).flatMap(Optional::stream).findFirst())
+            .orElse(null);
+    return "replay with: " + command(selector, Long.toString(seed));
+  }
+
+  private static Optional<String> testSelector(StackWalker.StackFrame frame) {
+    Class<?> type = frame.getDeclaringClass();
+    for (Method method : type.getDeclaredMethods()) {
+      if (!method.getName().equals(frame.getMethodName())) {
+        continue;
+      }
+      if (AnnotationSupport.isAnnotated(method, Testable.class)) {
+        return Optional.of(simpleBinaryName(type) + "#" + method.getName());
+      }
+      if (AnnotationSupport.isAnnotated(method, BeforeAll.class)
+          || AnnotationSupport.isAnnotated(method, BeforeEach.class)) {
+        return Optional.of(simpleBinaryName(type));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String simpleBinaryName(Class<?> type) {
+    return type.getName().substring(type.getPackageName().length() + 1);
+  }
+
+  private static String command(@Nullable String selector, String seed) {
+    String module = System.getProperty(MODULE_PROPERTY, "");
+    return "mvn -B -ntp -pl "
+        + (module.isBlank() ? DEFAULT_MODULE : module.strip())
+        + " -am test"
+        + (selector == null ? "" : " -Dtest='" + selector + "'")
+        + " -D"
+        + PROPERTY
+        + "="
+        + seed;
   }
 
   @Override

@@ -23,12 +23,12 @@ import org.opentest4j.TestAbortedException;
  * }
  * }</pre>
  *
- * <p>The seed is {@code -Dweir.seed=N} if given (the root pom passes it to Surefire: {@code mvn -pl
- * tests-unit -am verify -Dweir.seed=N -Dtest=FooTest}), else a fresh random value per test
- * invocation. When a test that took a seed fails, the failure is rethrown as a {@link
- * SeedReplayError} whose message starts with {@code [replay with -Dweir.seed=N]}, and the seed is
- * published as a report entry. Aborted tests (failed assumptions) pass through unchanged; tests
- * that never asked for a seed are not touched.
+ * <p>The seed is {@code -Dweir.seed=N} if given (the root pom passes it to Surefire), else a fresh
+ * random value per test invocation. When a test that took a seed fails, the failure is rethrown as
+ * a {@link SeedReplayError} whose message starts with the whole command that replays it ({@code
+ * [replay with: mvn -B -ntp -pl tests-unit -am test -Dtest='FooTest#method' -Dweir.seed=N]}), and
+ * the seed is published as a report entry. Aborted tests (failed assumptions) pass through
+ * unchanged; tests that never asked for a seed are not touched.
  *
  * <p>Thread-safety: stateless; per-test state lives in the JUnit extension store.
  */
@@ -58,6 +58,11 @@ public final class SeedExtension implements ParameterResolver, TestExecutionExce
       throw failure;
     }
     context.publishReportEntry(Seed.PROPERTY, Long.toString(seed.value()));
-    throw new SeedReplayError(Long.toString(seed.value()), failure);
+    String value = Long.toString(seed.value());
+    throw new SeedReplayError(
+        value,
+        Seed.replayCommand(
+            context.getRequiredTestClass(), context.getRequiredTestMethod().getName(), value),
+        failure);
   }
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,9 +113,18 @@ class SeedExtensionTest {
     assertThat(failed.result().getStatus()).isEqualTo(TestExecutionResult.Status.FAILED);
     assertThat(failed.failure())
         .isInstanceOf(SeedReplayError.class)
-        .hasMessageStartingWith("[replay with -Dweir.seed=" + seed + "] boom with ")
+        .hasMessageStartingWith(
+            "[replay with: mvn -B -ntp -pl tests-unit -am test"
+                + " -Dtest='SeedExtensionTest$Fixture#failsWithSeed' -Dweir.seed="
+                + seed
+                + "] boom with ")
         .hasCauseInstanceOf(AssertionError.class);
     assertThat(((SeedReplayError) failed.failure()).seed()).isEqualTo(Long.toString(seed));
+    assertThat(((SeedReplayError) failed.failure()).command())
+        .isEqualTo(
+            "mvn -B -ntp -pl tests-unit -am test -Dtest='SeedExtensionTest$Fixture#failsWithSeed'"
+                + " -Dweir.seed="
+                + seed);
     assertThat(failed.failure().getStackTrace())
         .isEqualTo(failed.failure().getCause().getStackTrace());
   }
@@ -145,7 +156,13 @@ class SeedExtensionTest {
     assertThat(BeforeEachFixture.SEEDS).hasSize(2);
     long seed = BeforeEachFixture.SEEDS.get(0);
     assertThat(BeforeEachFixture.SEEDS.get(1)).isEqualTo(seed);
-    assertThat(failed.failure()).hasMessage("[replay with -Dweir.seed=" + seed + "] failed");
+    assertThat(failed.failure())
+        .hasMessage(
+            "[replay with: mvn -B -ntp -pl tests-unit -am test"
+                + " -Dtest='SeedExtensionTest$BeforeEachFixture#failsUsingTheSeedOfBeforeEach'"
+                + " -Dweir.seed="
+                + seed
+                + "] failed");
   }
 
   @Test
@@ -158,7 +175,9 @@ class SeedExtensionTest {
 
     assertThat(Fixture.SEEDS.values()).hasSize(2).containsOnly(-3141592653L);
     assertThat(FixtureRun.only(first, "failsWithSeed").failure().getMessage())
-        .startsWith("[replay with -Dweir.seed=-3141592653] ")
+        .startsWith(
+            "[replay with: mvn -B -ntp -pl tests-unit -am test"
+                + " -Dtest='SeedExtensionTest$Fixture#failsWithSeed' -Dweir.seed=-3141592653] ")
         .isEqualTo(FixtureRun.only(second, "failsWithSeed").failure().getMessage());
   }
 
@@ -172,5 +191,48 @@ class SeedExtensionTest {
     seeds.addAll(Fixture.SEEDS.values());
 
     assertThat(seeds).hasSize(4).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void replayHint_onTheTestsThread_namesTheTestMethod() {
+    Supplier<String> inALambda = () -> Seed.replayHint(-7);
+
+    assertThat(Seed.replayHint(42))
+        .isEqualTo(
+            "replay with: mvn -B -ntp -pl tests-unit -am test"
+                + " -Dtest='SeedExtensionTest#replayHint_onTheTestsThread_namesTheTestMethod'"
+                + " -Dweir.seed=42");
+    assertThat(inALambda.get())
+        .isEqualTo(
+            "replay with: mvn -B -ntp -pl tests-unit -am test"
+                + " -Dtest='SeedExtensionTest#replayHint_onTheTestsThread_namesTheTestMethod'"
+                + " -Dweir.seed=-7");
+  }
+
+  @Test
+  void replayHint_offTheTestsThread_replaysTheWholeModule() throws Exception {
+    FutureTask<String> hint = new FutureTask<>(() -> Seed.replayHint(42));
+    Thread thread = new Thread(hint, "not-a-test");
+    thread.start();
+
+    assertThat(hint.get())
+        .isEqualTo("replay with: mvn -B -ntp -pl tests-unit -am test -Dweir.seed=42");
+  }
+
+  @Test
+  void replayCommand_namesTheModuleThatSurefirePasses() {
+    String saved = System.getProperty(Seed.MODULE_PROPERTY);
+    System.setProperty(Seed.MODULE_PROPERTY, "tests-stress");
+    try {
+      assertThat(Seed.replayCommand(SeedExtensionTest.class, "m", "5"))
+          .isEqualTo(
+              "mvn -B -ntp -pl tests-stress -am test -Dtest='SeedExtensionTest#m' -Dweir.seed=5");
+    } finally {
+      if (saved == null) {
+        System.clearProperty(Seed.MODULE_PROPERTY);
+      } else {
+        System.setProperty(Seed.MODULE_PROPERTY, saved);
+      }
+    }
   }
 }
