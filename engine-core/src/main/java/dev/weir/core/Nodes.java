@@ -76,6 +76,8 @@ public final class Nodes {
    * @return a new node
    */
   public static <I, O> Node map(Class<I> in, Class<O> out, Function<? super I, ? extends O> fn) {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(out, "out");
     return new MapNode<>(PortSpec.of(IN, in), PortSpec.of(OUT, out), fn);
   }
 
@@ -88,6 +90,7 @@ public final class Nodes {
    * @return a new node
    */
   public static <T> Node filter(Class<T> type, Predicate<? super T> keep) {
+    Objects.requireNonNull(keep, "keep");
     return new FilterNode<>(PortSpec.of(IN, type), PortSpec.of(OUT, type), keep);
   }
 
@@ -104,6 +107,8 @@ public final class Nodes {
    */
   public static <I, O> Node flatMap(
       Class<I> in, Class<O> out, Function<? super I, ? extends Iterable<? extends O>> fn) {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(out, "out");
     return new FlatMapNode<>(PortSpec.of(IN, in), PortSpec.of(OUT, out), fn);
   }
 
