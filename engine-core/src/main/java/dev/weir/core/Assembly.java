@@ -102,7 +102,7 @@ final class Assembly {
     Element element =
         addition.child() instanceof Subgraph subgraph
             ? Element.ofSubgraph(name, subgraph)
-            : Element.ofNode(name, (Node) addition.child(), problems);
+            : Element.ofNode(name, (Node) addition.child(), addition.options(), problems);
     if (elements.putIfAbsent(name, element) != null) {
       problems.add(
           "duplicate node name '"

@@ -13,8 +13,11 @@ import java.util.Objects;
  */
 final class Declarations {
 
-  /** One {@code add(name, ...)}: the child is a {@link Node} or a {@link Subgraph}. */
-  record Addition(String name, Object child) {}
+  /**
+   * One {@code add(name, ...)}: the child is a {@link Node} (with its options) or a {@link
+   * Subgraph} (without).
+   */
+  record Addition(String name, Object child, List<NodeOption> options) {}
 
   /** One {@code connect(output, input, spec)}. */
   record Connection(String output, String input, EdgeSpec spec) {}
@@ -31,8 +34,12 @@ final class Declarations {
   private final List<Exposure> exposedInputs = new ArrayList<>();
   private final List<Exposure> exposedOutputs = new ArrayList<>();
 
-  void add(String name, Object child) {
-    additions.add(new Addition(Objects.requireNonNull(name, "name"), child));
+  void add(String name, Object child, NodeOption[] options) {
+    Objects.requireNonNull(options, "options");
+    for (int i = 0; i < options.length; i++) {
+      Objects.requireNonNull(options[i], "options[" + i + "] of node '" + name + "' is null");
+    }
+    additions.add(new Addition(name, child, List.of(options)));
   }
 
   void connect(String output, String input, EdgeSpec spec) {

@@ -1,5 +1,6 @@
 package dev.weir.core;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,8 +24,8 @@ public final class EdgeOverflowException extends RuntimeException {
    * @param cause the underlying exception, or {@code null}
    */
   public EdgeOverflowException(String edgeId, String message, @Nullable Throwable cause) {
-    super(message, cause);
-    this.edgeId = edgeId;
+    super(Objects.requireNonNull(message, "message"), cause);
+    this.edgeId = Objects.requireNonNull(edgeId, "edgeId");
   }
 
   /**

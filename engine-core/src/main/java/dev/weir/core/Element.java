@@ -38,14 +38,18 @@ final class Element {
     this.outputs = Collections.unmodifiableMap(outputs);
   }
 
-  /** Reads the node's ports once; reports ports that share a name to {@code problems}. */
-  static Element ofNode(String name, Node node, List<String> problems) {
+  /**
+   * Reads the node's ports once; reports ports that share a name, and two options of one type, to
+   * {@code problems}.
+   */
+  static Element ofNode(String name, Node node, List<NodeOption> options, List<String> problems) {
     List<PortSpec<?>> ins = List.copyOf(node.inputs());
     List<PortSpec<?>> outs = List.copyOf(node.outputs());
+    checkOptions(name, options, problems);
     return new Element(
         name,
         false,
-        List.of(new GraphNode(name, node, ins, outs)),
+        List.of(new GraphNode(name, node, ins, outs, options)),
         List.of(),
         byName(name, ins, PortDirection.INPUT, problems),
         byName(name, outs, PortDirection.OUTPUT, problems));
@@ -65,6 +69,30 @@ final class Element {
     Map<String, Endpoint> outputs = new LinkedHashMap<>();
     subgraph.outputEndpoints().forEach((port, at) -> outputs.put(port, at.prefixed(prefix)));
     return new Element(name, true, nodes, edges, inputs, outputs);
+  }
+
+  /** A second option of one type would leave the runtime to guess which one was meant. */
+  private static void checkOptions(String node, List<NodeOption> options, List<String> problems) {
+    Map<Class<?>, NodeOption> byType = new LinkedHashMap<>();
+    for (NodeOption option : options) {
+      Class<?> type =
+          option instanceof Enum<?> constant ? constant.getDeclaringClass() : option.getClass();
+      NodeOption first = byType.putIfAbsent(type, option);
+      if (first != null) {
+        problems.add(
+            "node '"
+                + node
+                + "' is given two "
+                + type.getSimpleName()
+                + " options ("
+                + first
+                + " and "
+                + option
+                + "): a node takes at most one option of each type; keep one in add(\""
+                + node
+                + "\", ...)");
+      }
+    }
   }
 
   private static Map<String, Endpoint> byName(

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -123,7 +124,7 @@ public final class Graph {
    * @return the node, or empty if the graph has none of that name
    */
   public Optional<GraphNode> node(String nodeName) {
-    return Optional.ofNullable(nodesByName.get(nodeName));
+    return Optional.ofNullable(nodesByName.get(Objects.requireNonNull(nodeName, "nodeName")));
   }
 
   /**
@@ -133,6 +134,7 @@ public final class Graph {
    * @return the ingress, or empty if the graph has none of that name
    */
   public Optional<GraphIngress> ingress(String ingressName) {
+    Objects.requireNonNull(ingressName, "ingressName");
     return ingresses.stream().filter(i -> i.name().equals(ingressName)).findFirst();
   }
 
@@ -144,7 +146,7 @@ public final class Graph {
    * @throws IllegalArgumentException if the graph has no such node
    */
   public List<GraphEdge> edgesFrom(String nodeName) {
-    return listOf(edgesFrom, nodeName);
+    return listOf(edgesFrom, Objects.requireNonNull(nodeName, "nodeName"));
   }
 
   /**
@@ -155,7 +157,7 @@ public final class Graph {
    * @throws IllegalArgumentException if the graph has no such node
    */
   public List<GraphEdge> edgesInto(String nodeName) {
-    return listOf(edgesInto, nodeName);
+    return listOf(edgesInto, Objects.requireNonNull(nodeName, "nodeName"));
   }
 
   /**

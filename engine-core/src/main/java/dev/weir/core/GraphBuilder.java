@@ -19,8 +19,12 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Ports are referred to as {@code "node.port"}; for a subgraph, {@code "name.port"} names one of
- * its exposed ports. Nothing is checked until {@link #build()}, so calls may come in any order, and
- * {@code build()} reports every problem at once.
+ * its exposed ports. In the built graph a node inside a subgraph is named {@code "name/inner"}
+ * (docs/architecture.md, section "Names", sets the two forms side by side). Settings the runtime
+ * reads for one node, such as the scheduler's error policy and band, are given where the node is
+ * added: {@code add("validate", node, ErrorPolicy.STOP_NODE, Priority.HIGH)}. Nothing else is
+ * checked until {@link #build()}, so calls may come in any order, and {@code build()} reports every
+ * problem at once.
  *
  * <p>Thread-safety: not thread-safe; confine a builder to one thread. {@link #build()} may be
  * called again after more declarations; each call builds from everything declared so far.
@@ -41,10 +45,16 @@ public final class GraphBuilder {
    * @param nodeName unique among this builder's nodes and subgraphs; letters, digits, {@code _} or
    *     {@code -}
    * @param node the node
+   * @param options settings the runtime reads for this node, at most one of each type, e.g. the
+   *     scheduler's {@code ErrorPolicy.STOP_NODE} and {@code Priority.HIGH}; settings made by name
+   *     on the runtime (such as {@code Scheduler.Builder.errorPolicy(name, policy)}) override them
    * @return this builder
    */
-  public GraphBuilder add(String nodeName, Node node) {
-    declarations.add(nodeName, Objects.requireNonNull(node, "node"));
+  public GraphBuilder add(String nodeName, Node node, NodeOption... options) {
+    declarations.add(
+        Objects.requireNonNull(nodeName, "nodeName"),
+        Objects.requireNonNull(node, "node"),
+        options);
     return this;
   }
 
@@ -59,7 +69,10 @@ public final class GraphBuilder {
    * @return this builder
    */
   public GraphBuilder add(String nodeName, Subgraph subgraph) {
-    declarations.add(nodeName, Objects.requireNonNull(subgraph, "subgraph"));
+    declarations.add(
+        Objects.requireNonNull(nodeName, "nodeName"),
+        Objects.requireNonNull(subgraph, "subgraph"),
+        new NodeOption[0]);
     return this;
   }
 
@@ -112,7 +125,7 @@ public final class GraphBuilder {
    * @return this builder
    */
   public GraphBuilder ingress(String ingressName, String input, EdgeSpec spec) {
-    declarations.ingress(ingressName, input, spec);
+    declarations.ingress(Objects.requireNonNull(ingressName, "ingressName"), input, spec);
     return this;
   }
 

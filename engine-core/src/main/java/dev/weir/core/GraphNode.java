@@ -22,12 +22,19 @@ public final class GraphNode {
   private final Node node;
   private final List<PortSpec<?>> inputs;
   private final List<PortSpec<?>> outputs;
+  private final List<NodeOption> options;
 
-  GraphNode(String name, Node node, List<PortSpec<?>> inputs, List<PortSpec<?>> outputs) {
+  GraphNode(
+      String name,
+      Node node,
+      List<PortSpec<?>> inputs,
+      List<PortSpec<?>> outputs,
+      List<NodeOption> options) {
     this.name = name;
     this.node = node;
     this.inputs = List.copyOf(inputs);
     this.outputs = List.copyOf(outputs);
+    this.options = List.copyOf(options);
   }
 
   /**
@@ -66,13 +73,30 @@ public final class GraphNode {
     return outputs;
   }
 
+  /**
+   * Returns the options given where the node was added, for the runtime to read.
+   *
+   * @return the options of {@link GraphBuilder#add(String, Node, NodeOption...)}, at most one of
+   *     each type, in the order given; empty if none
+   */
+  public List<NodeOption> options() {
+    return options;
+  }
+
   /** Returns this node as seen from a level up, where it is inside {@code prefix}. */
   GraphNode prefixed(String prefix) {
-    return new GraphNode(prefix + name, node, inputs, outputs);
+    return new GraphNode(prefix + name, node, inputs, outputs, options);
   }
 
   @Override
   public String toString() {
-    return "GraphNode[" + name + ", inputs=" + inputs + ", outputs=" + outputs + ']';
+    return "GraphNode["
+        + name
+        + ", inputs="
+        + inputs
+        + ", outputs="
+        + outputs
+        + (options.isEmpty() ? "" : ", options=" + options)
+        + ']';
   }
 }

@@ -1,5 +1,7 @@
 package dev.weir.core;
 
+import java.util.Objects;
+
 /**
  * Carried in a {@link OfferStatus#FAILED} result when a {@link OverflowPolicy#coalesce COALESCE}
  * edge's merge or key function throws, returns null, or returns a payload its port refuses. The
@@ -23,8 +25,8 @@ public final class MergeFailedException extends RuntimeException {
    * @param cause what the merge or key function threw
    */
   public MergeFailedException(String edgeId, String message, Throwable cause) {
-    super(message, cause);
-    this.edgeId = edgeId;
+    super(Objects.requireNonNull(message, "message"), Objects.requireNonNull(cause, "cause"));
+    this.edgeId = Objects.requireNonNull(edgeId, "edgeId");
   }
 
   /**

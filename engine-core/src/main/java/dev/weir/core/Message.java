@@ -167,7 +167,7 @@ public final class Message<T> {
    */
   public Message<T> withHeaders(Headers newHeaders) {
     return new Message<>(
-        payload, Objects.requireNonNull(newHeaders, "headers"), traceId, timestampNanos, plane);
+        payload, Objects.requireNonNull(newHeaders, "newHeaders"), traceId, timestampNanos, plane);
   }
 
   /**
@@ -180,11 +180,7 @@ public final class Message<T> {
    */
   public <R> Message<R> withPayload(R newPayload) {
     return new Message<>(
-        Objects.requireNonNull(newPayload, "payload must not be null"),
-        headers,
-        traceId,
-        timestampNanos,
-        plane);
+        Objects.requireNonNull(newPayload, "newPayload"), headers, traceId, timestampNanos, plane);
   }
 
   /**
@@ -194,7 +190,7 @@ public final class Message<T> {
    * @return a new message, or this one if the plane is unchanged
    */
   public Message<T> onPlane(Plane newPlane) {
-    return newPlane == plane
+    return Objects.requireNonNull(newPlane, "newPlane") == plane
         ? this
         : new Message<>(payload, headers, traceId, timestampNanos, newPlane);
   }

@@ -1,17 +1,20 @@
 package dev.weir.core;
 
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 
 /**
- * One-line nodes for the common shapes: sources, map, filter, flatMap and sink. Each has an input
- * named {@value #IN} and/or an output named {@value #OUT}, so they wire as {@code "name.in"} and
- * {@code "name.out"}. Map, filter and flatMap keep the incoming message's trace id, headers and
- * timestamp on what they emit.
+ * One-line nodes for the common shapes: sources, tickers, map, filter, flatMap and sink. Each has
+ * an input named {@value #IN} and/or an output named {@value #OUT}, so they wire as {@code
+ * "name.in"} and {@code "name.out"}. Map, filter and flatMap keep the incoming message's trace id,
+ * headers and timestamp on what they emit.
  *
  * <pre>{@code
  * Graph graph = Graph.builder("doubler")
@@ -31,7 +34,7 @@ public final class Nodes {
   /** The input port name of map, filter, flatMap and sink nodes. */
   public static final String IN = "in";
 
-  /** The output port name of sources, map, filter and flatMap nodes. */
+  /** The output port name of sources, tickers, map, filter and flatMap nodes. */
   public static final String OUT = "out";
 
   /** Largest number of messages a helper source emits per pull, to keep activations short. */
@@ -66,6 +69,63 @@ public final class Nodes {
   }
 
   /**
+   * Returns a node that emits a {@code Long} on every tick of {@code period} on the graph clock:
+   * the tick number, 0 for the first tick of a run. The time of each tick is the emitted message's
+   * {@link Message#timestampNanos()}; use {@link #ticker(Duration, Class, Supplier)} to emit
+   * something else. On a {@code VirtualClock}, advancing the clock by one period gives one tick.
+   *
+   * <p>Backpressure: a ticker emits once per tick, whatever the demand. When its {@code BLOCK} edge
+   * is full, the message waits in the node's outbox and the node gets no tick until the consumer
+   * takes it; the ticks that fall due meanwhile are merged into one (counted as missed when a whole
+   * interval passes unseen), never queued. A ticker never finishes on its own: a graph with one
+   * runs until stopped.
+   *
+   * <pre>{@code
+   * Graph.builder("heartbeat")
+   *     .add("every-second", Nodes.ticker(Duration.ofSeconds(1)))
+   *     .add("log", Nodes.sink(Long.class, n -> log.info("tick {}", n)))
+   *     .connect("every-second.out", "log.in")
+   *     .build();
+   * }</pre>
+   *
+   * @param period the interval between ticks; positive
+   * @return a new node with an output {@value #OUT} of type {@code Long}
+   * @throws IllegalArgumentException if {@code period} is zero or negative
+   */
+  public static Node ticker(Duration period) {
+    return tickerOf(period, Long.class, Long::valueOf);
+  }
+
+  /**
+   * Returns a node that emits {@code supplier.get()} on every tick of {@code period} on the graph
+   * clock, e.g. a reading of a gauge for a monitoring pipeline. Backpressure and cadence are those
+   * of {@link #ticker(Duration)}.
+   *
+   * @param period the interval between ticks; positive
+   * @param type the payload type of the output
+   * @param supplier called on the node's thread once per tick; must not return null (a null is a
+   *     failure of the node, handled by its error policy)
+   * @param <T> the payload type
+   * @return a new node with an output {@value #OUT} of type {@code type}
+   * @throws IllegalArgumentException if {@code period} is zero or negative
+   */
+  public static <T> Node ticker(Duration period, Class<T> type, Supplier<? extends T> supplier) {
+    Objects.requireNonNull(supplier, "supplier");
+    return tickerOf(period, type, tick -> supplier.get());
+  }
+
+  private static <T> Node tickerOf(
+      Duration period, Class<T> type, LongFunction<? extends T> value) {
+    Objects.requireNonNull(period, "period");
+    Objects.requireNonNull(type, "type");
+    if (period.isZero() || period.isNegative()) {
+      throw new IllegalArgumentException(
+          "a ticker's period must be positive, was " + period + "; e.g. Duration.ofSeconds(1)");
+    }
+    return new TickerNode<>(PortSpec.of(OUT, type), period, value);
+  }
+
+  /**
    * Returns a node that emits {@code fn(payload)} for each input.
    *
    * @param in the input payload type
@@ -76,6 +136,8 @@ public final class Nodes {
    * @return a new node
    */
   public static <I, O> Node map(Class<I> in, Class<O> out, Function<? super I, ? extends O> fn) {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(out, "out");
     return new MapNode<>(PortSpec.of(IN, in), PortSpec.of(OUT, out), fn);
   }
 
@@ -88,6 +150,7 @@ public final class Nodes {
    * @return a new node
    */
   public static <T> Node filter(Class<T> type, Predicate<? super T> keep) {
+    Objects.requireNonNull(keep, "keep");
     return new FilterNode<>(PortSpec.of(IN, type), PortSpec.of(OUT, type), keep);
   }
 
@@ -104,6 +167,8 @@ public final class Nodes {
    */
   public static <I, O> Node flatMap(
       Class<I> in, Class<O> out, Function<? super I, ? extends Iterable<? extends O>> fn) {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(out, "out");
     return new FlatMapNode<>(PortSpec.of(IN, in), PortSpec.of(OUT, out), fn);
   }
 

@@ -83,7 +83,7 @@ public final class OfferResult {
    */
   public static OfferResult evicted(Message<?> evictedMessage) {
     return new OfferResult(
-        OfferStatus.EVICTED, Objects.requireNonNull(evictedMessage, "evicted"), null, null);
+        OfferStatus.EVICTED, Objects.requireNonNull(evictedMessage, "evictedMessage"), null, null);
   }
 
   /**
@@ -95,7 +95,7 @@ public final class OfferResult {
    */
   public static OfferResult failed(Throwable failure) {
     return new OfferResult(
-        OfferStatus.FAILED, null, Objects.requireNonNull(failure, "cause"), failure.getMessage());
+        OfferStatus.FAILED, null, Objects.requireNonNull(failure, "failure"), failure.getMessage());
   }
 
   /**
@@ -105,7 +105,7 @@ public final class OfferResult {
    * @return a new REJECTED result
    */
   public static OfferResult rejected(String why) {
-    return new OfferResult(OfferStatus.REJECTED, null, null, Objects.requireNonNull(why, "reason"));
+    return new OfferResult(OfferStatus.REJECTED, null, null, Objects.requireNonNull(why, "why"));
   }
 
   /**
@@ -115,7 +115,7 @@ public final class OfferResult {
    * @return a new CLOSED result
    */
   public static OfferResult closed(String why) {
-    return new OfferResult(OfferStatus.CLOSED, null, null, Objects.requireNonNull(why, "reason"));
+    return new OfferResult(OfferStatus.CLOSED, null, null, Objects.requireNonNull(why, "why"));
   }
 
   /**

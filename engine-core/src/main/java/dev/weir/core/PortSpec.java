@@ -67,7 +67,7 @@ public final class PortSpec<T> {
    * @return a new port spec
    */
   public PortSpec<T> withValidator(PayloadValidator<? super T> check) {
-    return new PortSpec<>(name, type, Objects.requireNonNull(check, "validator"), required);
+    return new PortSpec<>(name, type, Objects.requireNonNull(check, "check"), required);
   }
 
   /**

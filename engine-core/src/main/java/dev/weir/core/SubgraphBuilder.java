@@ -33,10 +33,16 @@ public final class SubgraphBuilder {
    * @param nodeName unique among this builder's nodes and subgraphs; letters, digits, {@code _} or
    *     {@code -}
    * @param node the node
+   * @param options settings the runtime reads for this node, at most one of each type, e.g. the
+   *     scheduler's {@code ErrorPolicy.STOP_NODE} and {@code Priority.HIGH}; settings made by name
+   *     on the runtime (such as {@code Scheduler.Builder.errorPolicy(name, policy)}) override them
    * @return this builder
    */
-  public SubgraphBuilder add(String nodeName, Node node) {
-    declarations.add(nodeName, Objects.requireNonNull(node, "node"));
+  public SubgraphBuilder add(String nodeName, Node node, NodeOption... options) {
+    declarations.add(
+        Objects.requireNonNull(nodeName, "nodeName"),
+        Objects.requireNonNull(node, "node"),
+        options);
     return this;
   }
 
@@ -49,7 +55,10 @@ public final class SubgraphBuilder {
    * @return this builder
    */
   public SubgraphBuilder add(String nodeName, Subgraph subgraph) {
-    declarations.add(nodeName, Objects.requireNonNull(subgraph, "subgraph"));
+    declarations.add(
+        Objects.requireNonNull(nodeName, "nodeName"),
+        Objects.requireNonNull(subgraph, "subgraph"),
+        new NodeOption[0]);
     return this;
   }
 

@@ -1,5 +1,6 @@
 package dev.weir.scheduler;
 
+import dev.weir.core.NodeOption;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -24,9 +25,13 @@ import java.util.Objects;
  *       under STOP_NODE, and the log says the budget ran out.
  * </ul>
  *
+ * <p>Set a node's policy where it is added, {@code builder.add("validate", node,
+ * ErrorPolicy.STOP_NODE)}; by name with {@link Scheduler.Builder#errorPolicy}, which wins; or for
+ * every node without one with {@link Scheduler.Builder#defaultErrorPolicy}.
+ *
  * <p>Thread-safety: immutable.
  */
-public final class ErrorPolicy {
+public final class ErrorPolicy implements NodeOption {
 
   /** The policy kinds. */
   public enum Kind {

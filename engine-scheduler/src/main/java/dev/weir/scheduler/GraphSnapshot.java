@@ -3,6 +3,7 @@ package dev.weir.scheduler;
 import dev.weir.core.EdgeStats;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,6 +34,27 @@ public record GraphSnapshot(
     List<String> recentEvents) {
 
   /**
+   * Makes a snapshot value; the engine makes these, tests may too.
+   *
+   * @param graph the {@link #graph()} component
+   * @param clockNanos the {@link #clockNanos()} component
+   * @param nodes the {@link #nodes()} component
+   * @param edges the {@link #edges()} component
+   * @param readyDepth the {@link #readyDepth()} component
+   * @param traceHash the {@link #traceHash()} component
+   * @param eventCount the {@link #eventCount()} component
+   * @param recentEvents the {@link #recentEvents()} component
+   * @throws NullPointerException if a reference component is null, naming it
+   */
+  public GraphSnapshot {
+    Objects.requireNonNull(graph, "graph");
+    Objects.requireNonNull(nodes, "nodes");
+    Objects.requireNonNull(edges, "edges");
+    Objects.requireNonNull(readyDepth, "readyDepth");
+    Objects.requireNonNull(recentEvents, "recentEvents");
+  }
+
+  /**
    * One node's state and counters.
    *
    * @param name the qualified node name
@@ -53,7 +75,26 @@ public record GraphSnapshot(
       long messages,
       long errors,
       long restarts,
-      long unrouted) {}
+      long unrouted) {
+
+    /**
+     * Makes a snapshot value; the engine makes these, tests may too.
+     *
+     * @param name the {@link #name()} component
+     * @param state the {@link #state()} component
+     * @param blockedOn the {@link #blockedOn()} component; may be null
+     * @param activations the {@link #activations()} component
+     * @param messages the {@link #messages()} component
+     * @param errors the {@link #errors()} component
+     * @param restarts the {@link #restarts()} component
+     * @param unrouted the {@link #unrouted()} component
+     * @throws NullPointerException if a component other than {@code blockedOn} is null, naming it
+     */
+    public NodeView {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(state, "state");
+    }
+  }
 
   /**
    * One edge's counters.
@@ -61,7 +102,20 @@ public record GraphSnapshot(
    * @param id the edge id
    * @param stats the counters
    */
-  public record EdgeView(String id, EdgeStats stats) {}
+  public record EdgeView(String id, EdgeStats stats) {
+
+    /**
+     * Makes a snapshot value; the engine makes these, tests may too.
+     *
+     * @param id the {@link #id()} component
+     * @param stats the {@link #stats()} component
+     * @throws NullPointerException if a reference component is null, naming it
+     */
+    public EdgeView {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(stats, "stats");
+    }
+  }
 
   /**
    * Returns a node's view by name.

@@ -1,5 +1,7 @@
 package dev.weir.scheduler;
 
+import java.util.Objects;
+
 /**
  * Thrown by {@link Scheduler#start} when a node's {@code onStart} throws. That node and the nodes
  * started before it have had their {@code onStop} called (in reverse order), later nodes were never
@@ -21,8 +23,8 @@ public final class GraphStartException extends RuntimeException {
    * @param cause what the node threw
    */
   public GraphStartException(String node, String message, Throwable cause) {
-    super(message, cause);
-    this.node = node;
+    super(Objects.requireNonNull(message, "message"), Objects.requireNonNull(cause, "cause"));
+    this.node = Objects.requireNonNull(node, "node");
   }
 
   /**

@@ -55,7 +55,9 @@ public final class Scheduler {
    * @return the running graph
    * @throws GraphStartException if a node's {@code onStart} throws; it and the nodes already
    *     started are stopped and no thread is left running
-   * @throws IllegalArgumentException if a node named in the configuration is not in the graph
+   * @throws IllegalArgumentException if a node named in the configuration is not in the graph, or a
+   *     node was added with an option the scheduler does not read (only {@link ErrorPolicy} and
+   *     {@link Priority}) or with {@link Priority#CONTROL}
    * @throws IllegalStateException if one of the graph's node instances is still running in a graph
    *     (this one started before and not yet stopped, or another graph built from the same node
    *     objects): a node instance holds its own state and runs in one graph at a time; or if
@@ -63,7 +65,8 @@ public final class Scheduler {
    *     MeterRegistry} (the meters are tagged by graph name)
    */
   public RunningGraph start(Graph graph) {
-    return GraphRuntime.start(graph, config);
+    Objects.requireNonNull(graph, "graph");
+    return GraphRuntime.start(graph, config.withNodeOptions(graph));
   }
 
   /**
@@ -116,7 +119,7 @@ public final class Scheduler {
      * @return this builder
      */
     public Builder clock(Clock graphClock) {
-      this.clock = Objects.requireNonNull(graphClock, "clock");
+      this.clock = Objects.requireNonNull(graphClock, "graphClock");
       return this;
     }
 
@@ -164,7 +167,7 @@ public final class Scheduler {
      * @return this builder
      */
     public Builder meterRegistry(MeterRegistry meterRegistry) {
-      this.registry = Objects.requireNonNull(meterRegistry, "registry");
+      this.registry = Objects.requireNonNull(meterRegistry, "meterRegistry");
       return this;
     }
 
@@ -216,36 +219,48 @@ public final class Scheduler {
      * @return this builder
      */
     public Builder threadFactory(ThreadFactory factory) {
-      this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
+      this.threadFactory = Objects.requireNonNull(factory, "factory");
       return this;
     }
 
     /**
-     * Sets a node's band.
+     * Sets a node's band by name. This overrides the {@link Priority} the node was added with
+     * ({@code GraphBuilder.add(name, node, Priority.HIGH)}), which is the usual place to set it;
+     * the setting here suits one deployment's tuning of a graph built elsewhere.
      *
-     * @param node the qualified node name
+     * @param node the qualified node name: {@code validate}, or {@code clean/validate} for a node
+     *     of the subgraph added as {@code clean} (a node name, not a port reference such as {@code
+     *     clean.out}; the two forms are explained in docs/architecture.md, section "Names")
      * @param priority HIGH, NORMAL or LOW (CONTROL is reserved for pending CONTROL messages)
      * @return this builder
      * @throws IllegalArgumentException if {@code priority} is CONTROL
      */
     public Builder priority(String node, Priority priority) {
+      Objects.requireNonNull(node, "node");
+      Objects.requireNonNull(priority, "priority");
       if (priority == Priority.CONTROL) {
         throw new IllegalArgumentException(
             "node " + node + ": the CONTROL band is for pending CONTROL messages; use HIGH");
       }
-      priorities.put(Objects.requireNonNull(node, "node"), priority);
+      priorities.put(node, priority);
       return this;
     }
 
     /**
-     * Sets a node's error policy.
+     * Sets a node's error policy by name. This overrides the {@link ErrorPolicy} the node was added
+     * with ({@code GraphBuilder.add(name, node, ErrorPolicy.STOP_NODE)}), which is the usual place
+     * to set it; precedence, highest first: this setting, the node's own option, {@link
+     * #defaultErrorPolicy}.
      *
-     * @param node the qualified node name
+     * @param node the qualified node name: {@code validate}, or {@code clean/validate} for a node
+     *     of the subgraph added as {@code clean} (a node name, not a port reference such as {@code
+     *     clean.out}; the two forms are explained in docs/architecture.md, section "Names")
      * @param policy the policy
      * @return this builder
      */
     public Builder errorPolicy(String node, ErrorPolicy policy) {
-      errorPolicies.put(Objects.requireNonNull(node, "node"), Objects.requireNonNull(policy));
+      errorPolicies.put(
+          Objects.requireNonNull(node, "node"), Objects.requireNonNull(policy, "policy"));
       return this;
     }
 

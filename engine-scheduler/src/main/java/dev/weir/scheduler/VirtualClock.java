@@ -3,6 +3,7 @@ package dev.weir.scheduler;
 import dev.weir.core.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -82,7 +83,7 @@ public final class VirtualClock implements Clock {
    * @return a handle that unregisters it
    */
   public AutoCloseable onAdvance(Runnable listener) {
-    listeners.add(listener);
+    listeners.add(Objects.requireNonNull(listener, "listener"));
     return () -> listeners.remove(listener);
   }
 

@@ -108,7 +108,7 @@ class MessageTest {
   void withPayload_null_isRejected() {
     assertThatThrownBy(() -> sample().withPayload(null))
         .isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("payload");
+        .hasMessageContaining("newPayload");
   }
 
   @Test

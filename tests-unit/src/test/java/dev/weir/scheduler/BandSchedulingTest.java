@@ -67,7 +67,7 @@ class BandSchedulingTest {
   }
 
   /** Emits {@code count} messages to each of its outputs "a" and "b" in one pull, then ends. */
-  private static final class TwoOutputBurst implements SourceNode {
+  static final class TwoOutputBurst implements SourceNode {
     static final PortSpec<Long> A = PortSpec.of("a", Long.class);
     static final PortSpec<Long> B = PortSpec.of("b", Long.class);
     private final int count;

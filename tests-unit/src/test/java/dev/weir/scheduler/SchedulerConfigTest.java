@@ -57,6 +57,24 @@ class SchedulerConfigTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** Regression (issue 14, point 17): accepted, then a bare NullPointerException in build(). */
+  @Test
+  void priority_nullPriority_isRejectedAtOnceNamingIt() {
+    Scheduler.Builder builder = Scheduler.builder();
+
+    assertThatThrownBy(() -> builder.priority("sink", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("priority");
+  }
+
+  /** Regression (issue 14, point 17): the NullPointerException named nothing. */
+  @Test
+  void errorPolicy_nullPolicy_isRejectedNamingIt() {
+    assertThatThrownBy(() -> Scheduler.builder().errorPolicy("sink", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("policy");
+  }
+
   @Test
   void priority_control_isReservedForControlMessages() {
     assertThatThrownBy(() -> Scheduler.builder().priority("sink", Priority.CONTROL))

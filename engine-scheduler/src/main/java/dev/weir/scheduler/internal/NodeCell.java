@@ -1185,10 +1185,11 @@ final class NodeCell implements NodeContext, InputGate {
 
   /** Called by the timers (any worker): one pending tick, however many intervals passed. */
   void tickDue(long latenessNanos, long missed) {
-    if (missed > 0) {
-      counters.addFromTimer(NodeCounters.MISSED_TICKS, missed);
+    // A tick still pending (the node is blocked or busy) absorbs this one, which is missed too.
+    long merged = tickPending.getAndSet(true) ? missed + 1 : missed;
+    if (merged > 0) {
+      counters.addFromTimer(NodeCounters.MISSED_TICKS, merged);
     }
-    tickPending.set(true);
     runtime.recordTickLateness(latenessNanos);
     signal(band);
   }
