@@ -16,11 +16,9 @@ import dev.weir.core.PortSpec;
 import dev.weir.core.Subgraph;
 import dev.weir.core.SubgraphBuilder;
 import dev.weir.scheduler.BatchOfferResult;
-import dev.weir.scheduler.DeadLetter;
 import dev.weir.scheduler.ErrorPolicy;
 import dev.weir.scheduler.Priority;
 import dev.weir.scheduler.Scheduler;
-import dev.weir.scheduler.ShutdownReport;
 import dev.weir.scheduler.VirtualClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -76,18 +74,6 @@ class PublicApiNullsTest {
 
   /** Methods whose contract accepts null by definition ({@code Enum.valueOf} is the JDK's). */
   private static final Set<String> EXEMPT = Set.of("equals");
-
-  /**
-   * Records whose constructors are left to the branches that reshape them (issue 14, points 11 and
-   * 12 change these components); each entry goes when its record gains its null checks. The engine
-   * makes these values; applications only read them.
-   */
-  private static final Set<Class<?>> PENDING =
-      Set.of(
-          ShutdownReport.class,
-          ShutdownReport.EdgeOutcome.class,
-          ShutdownReport.NodeOutcome.class,
-          DeadLetter.class);
 
   /** Non-null values for parameters of these types; the first match by assignability wins. */
   private static final Map<Class<?>, Supplier<?>> DEFAULTS = new HashMap<>();
@@ -158,7 +144,7 @@ class PublicApiNullsTest {
     int checked = 0;
     for (Class<?> type : classes) {
       for (Constructor<?> constructor : type.getConstructors()) {
-        if (!Modifier.isAbstract(type.getModifiers()) && !PENDING.contains(type)) {
+        if (!Modifier.isAbstract(type.getModifiers())) {
           checked += check(null, constructor, failures);
         }
       }

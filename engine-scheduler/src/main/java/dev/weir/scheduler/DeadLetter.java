@@ -1,6 +1,7 @@
 package dev.weir.scheduler;
 
 import dev.weir.core.Message;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,22 @@ public record DeadLetter(
     @Nullable String edgeId,
     Reason reason,
     @Nullable Throwable cause) {
+
+  /**
+   * Checks the components.
+   *
+   * @param message the message that could not be delivered
+   * @param node the node it is charged to
+   * @param edgeId the edge it was on, or {@code null}
+   * @param reason the category
+   * @param cause the exception, or {@code null}
+   * @throws NullPointerException if {@code message}, {@code node} or {@code reason} is null
+   */
+  public DeadLetter {
+    Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(reason, "reason");
+  }
 
   /** Why a message was dead-lettered. */
   public enum Reason {
