@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
@@ -72,6 +73,22 @@ public final class StressResult {
    */
   public Map<String, CheckResult> checks() {
     return checks;
+  }
+
+  /**
+   * Returns one checker's result.
+   *
+   * @param checkName the name the checker was added under
+   * @return its result
+   * @throws IllegalArgumentException if no checker has that name; the message lists the names
+   */
+  public CheckResult check(String checkName) {
+    CheckResult result = checks.get(Objects.requireNonNull(checkName, "checkName"));
+    if (result == null) {
+      throw new IllegalArgumentException(
+          "no checker named '" + checkName + "'; the run has " + checks.keySet());
+    }
+    return result;
   }
 
   /**
