@@ -22,9 +22,7 @@ class DeterminismTest {
         .graph(Pipelines.through(Pipelines::forwarder, ledger, order))
         .scheduler(b -> b.deadLetters(ledger.deadLetters()))
         .actors("feeder", 3, Pipelines.feeder(ids, ledger))
-        .actor(
-            "resetter",
-            (env, random) -> random.nextInt(400) == 0 ? Outcome.RESET : Outcome.NOT_COUNTED)
+        .actor("resetter", Pipelines.resetter(100))
         .deterministic(Duration.ofMillis(1))
         .operations(1_500)
         .seed(seed)
@@ -45,6 +43,9 @@ class DeterminismTest {
     second.assertPassed();
     assertThat(first.traceHash()).isPresent();
     assertThat(second.traceHash()).as(first.summary()).isEqualTo(first.traceHash());
+    assertThat(first.run().incarnations())
+        .as("the resetter restarted the graph")
+        .hasSizeGreaterThan(1);
     assertThat(second.run().incarnations()).hasSameSizeAs(first.run().incarnations());
     assertThat(second.check("conservation").detail())
         .isEqualTo(first.check("conservation").detail());

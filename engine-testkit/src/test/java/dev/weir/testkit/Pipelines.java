@@ -116,6 +116,13 @@ final class Pipelines {
     };
   }
 
+  /** Asks for a reset on every {@code every}-th of its operations; counts none. */
+  static Actor resetter(int every) {
+    AtomicLong calls = new AtomicLong();
+    return (env, random) ->
+        calls.incrementAndGet() % every == 0 ? Outcome.RESET : Outcome.NOT_COUNTED;
+  }
+
   private abstract static class Middle implements Node {
     final PortSpec<Item> in = PortSpec.of(Nodes.IN, Item.class);
     final PortSpec<Item> out = PortSpec.of(Nodes.OUT, Item.class);
