@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Graph;
 import dev.weir.core.Nodes;
+import dev.weir.core.OfferResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The package documentation's example, run: two feeders push items through a map node into a sink
- * over BLOCK edges on two workers, and the ledger, FIFO and clean-stop checkers must all pass.
+ * The package documentation's example (the same lines, plus assertions on what the run printed and
+ * wrote), run: two feeders push items through a map node into a sink over BLOCK edges on two
+ * workers, and the ledger, FIFO and clean-stop checkers must all pass.
  *
  * <p>Run it: {@code mvn -B -ntp -pl engine-testkit -am verify -Dtest=ExampleStressTest
  * -Dsurefire.failIfNoSpecifiedTests=false [-Dweir.seed=N]}.
@@ -31,6 +33,7 @@ class ExampleStressTest {
     ConservationLedger<Item> ledger = ConservationLedger.of(Item.class, Item::id);
     DeliveryOrder order = DeliveryOrder.create();
     AtomicLong ids = new AtomicLong();
+    ThreadLocal<long[]> seq = ThreadLocal.withInitial(() -> new long[1]); // a stream per feeder
     List<String> lines = new CopyOnWriteArrayList<>();
     StressResult result =
         StressTest.named("pipeline")
@@ -50,7 +53,16 @@ class ExampleStressTest {
                         .ingress("in", "copy.in", EdgeSpec.blocking(16))
                         .build())
             .scheduler(b -> b.workers(2).deadLetters(ledger.deadLetters()))
-            .actors("feeder", 2, new Feeder(ids, ledger))
+            .actors(
+                "feeder",
+                2,
+                (env, random) -> {
+                  Item item =
+                      new Item(
+                          ids.getAndIncrement(), Thread.currentThread().getName(), seq.get()[0]++);
+                  OfferResult sent = env.ingress("in", Item.class).put(item, Duration.ofSeconds(5));
+                  return ledger.offered(item, sent) ? Outcome.COUNTED : Outcome.NOT_COUNTED;
+                })
             .operations(5_000)
             .duration(Duration.ofMinutes(1))
             .ledger(ledger)
@@ -97,26 +109,5 @@ class ExampleStressTest {
                       ((Map<?, ?>) Objects.requireNonNull(s.get("verdicts"))).keySet().toString())
                   .isEqualTo("[conservation, fifo, clean stop]");
             });
-  }
-
-  /** Offers one new item per operation on the feeder's own stream (one per actor thread). */
-  static final class Feeder implements Actor {
-    private final AtomicLong ids;
-    private final ConservationLedger<Item> ledger;
-    private final ThreadLocal<long[]> seq = ThreadLocal.withInitial(() -> new long[1]);
-
-    Feeder(AtomicLong ids, ConservationLedger<Item> ledger) {
-      this.ids = ids;
-      this.ledger = ledger;
-    }
-
-    @Override
-    public Outcome operate(Environment env, java.util.SplittableRandom random) throws Exception {
-      long[] next = seq.get();
-      Item item = new Item(ids.getAndIncrement(), Thread.currentThread().getName(), next[0]++);
-      boolean sent =
-          ledger.offered(item, env.ingress("in", Item.class).put(item, Duration.ofSeconds(5)));
-      return sent ? Outcome.COUNTED : Outcome.NOT_COUNTED;
-    }
   }
 }
