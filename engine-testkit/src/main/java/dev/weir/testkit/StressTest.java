@@ -345,9 +345,10 @@ public final class StressTest {
     List<RunRecord.Incarnation> incarnations = List.of();
     List<ResourceSample> samples;
     try (ResourceMonitor monitor = ResourceMonitor.start(monitorInterval)) {
-      ScheduledExecutorService status = statusPrinter(env, monitor, failure);
+      ScheduledExecutorService status = null;
       try {
         env.start();
+        status = statusPrinter(env, monitor, failure);
         if (deterministic) {
           drive(env, runners, runSeed, clock, failure);
         } else {
@@ -356,7 +357,9 @@ public final class StressTest {
       } catch (RuntimeException | Error e) {
         failure.compareAndSet(null, "the run failed: " + stackTrace(e));
       } finally {
-        status.shutdownNow();
+        if (status != null) {
+          status.shutdownNow();
+        }
         try {
           incarnations = env.close();
         } catch (RuntimeException e) {
