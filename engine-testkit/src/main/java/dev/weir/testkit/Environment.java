@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * One run's state: the system under test (a running graph that can be reset: stopped, then started
  * afresh from the same graph factory) and what outlives a reset (the seed, the exit criteria, the
- * operation count, every past incarnation's final snapshot and shutdown report). Actors receive it
- * with each operation.
+ * operation count, and every stopped graph's snapshots and shutdown report, which the checkers get
+ * in the {@link RunRecord}). Actors receive it with each operation; state of your own that must
+ * outlive a reset (a ledger, counters) lives in the objects your actors and graph factory share.
  *
  * <p>Thread-safety: safe from any number of actor threads. Each operation runs under the read side
  * of a read-write lock and a reset under the write side, so a reset waits for the operations in

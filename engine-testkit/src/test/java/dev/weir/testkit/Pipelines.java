@@ -33,26 +33,44 @@ final class Pipelines {
     return () ->
         Graph.builder("pipeline")
             .add("middle", middle.get())
-            .add(
-                "sink",
-                new Node() {
-                  private final PortSpec<Item> in = PortSpec.of(Nodes.IN, Item.class);
-
-                  @Override
-                  public List<PortSpec<?>> inputs() {
-                    return List.of(in);
-                  }
-
-                  @Override
-                  public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
-                    Item item = in.cast(message).payload();
-                    ledger.delivered(item);
-                    order.delivered(item.stream(), item.seq(), message.isControl());
-                  }
-                })
+            .add("sink", recordingSink(ledger, order))
             .connect("middle.out", "sink.in", EdgeSpec.blocking(4))
             .ingress("in", "middle.in", EdgeSpec.blocking(16))
             .build();
+  }
+
+  /**
+   * A sink straight behind the ingress, so CONTROL offers reach it as CONTROL.
+   *
+   * <pre>
+   *   ingress "in" ──BLOCK(16), CONTROL lane 16──► sink (ledger + order)
+   * </pre>
+   */
+  static Supplier<Graph> direct(ConservationLedger<Item> ledger, DeliveryOrder order) {
+    return () ->
+        Graph.builder("direct")
+            .add("sink", recordingSink(ledger, order))
+            .ingress("in", "sink.in", EdgeSpec.blocking(16))
+            .build();
+  }
+
+  /** Records each delivery in the ledger and, with its plane, in the order recorder. */
+  static Node recordingSink(ConservationLedger<Item> ledger, DeliveryOrder order) {
+    return new Node() {
+      private final PortSpec<Item> in = PortSpec.of(Nodes.IN, Item.class);
+
+      @Override
+      public List<PortSpec<?>> inputs() {
+        return List.of(in);
+      }
+
+      @Override
+      public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
+        Item item = in.cast(message).payload();
+        ledger.delivered(item);
+        order.delivered(item.stream(), item.seq(), message.isControl());
+      }
+    };
   }
 
   static Node forwarder() {
