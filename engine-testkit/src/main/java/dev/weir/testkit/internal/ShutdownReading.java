@@ -40,11 +40,16 @@ public final class ShutdownReading {
       Map<String, Object> edge = new LinkedHashMap<>();
       edge.put("id", e.id());
       edge.put("delivered", e.delivered());
-      edge.put("droppedByPolicy", e.droppedByPolicy());
+      edge.put("dropped", e.dropped());
+      edge.put("evicted", e.evicted());
+      edge.put("coalesced", e.coalesced());
+      edge.put("failed", e.failed());
       edge.put("undelivered", e.undelivered());
       edges.add(edge);
     }
     fields.put("edges", edges);
+    fields.put("ledgerBalanced", report.balanced());
+    fields.put("ledger", report.ledger().render());
     return fields;
   }
 }
