@@ -380,12 +380,17 @@ class MixedPoliciesTest {
       } else if (kind == OverflowPolicy.Kind.DROP) {
         dropped++; // the incoming goes
       } else {
-        int target = queue.size() - 1; // the newest, unless a queued one has the same key
+        // Keyed COALESCE merges into the newest queued message of the same key, never across keys.
+        // With KEYS < CAPACITY a full queue always holds every key, so its fallback never applies.
+        int target = -1;
         for (int i = queue.size() - 1; i >= 0; i--) {
           if (queue.get(i).key() == t.key()) {
             target = i;
             break;
           }
+        }
+        if (target < 0) {
+          throw new AssertionError("a full queue of " + CAPACITY + " lacks key " + t.key());
         }
         queue.set(target, queue.get(target).merge(t));
         coalesced++;
