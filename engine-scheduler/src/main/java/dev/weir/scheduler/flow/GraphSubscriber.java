@@ -31,10 +31,12 @@ import java.util.concurrent.Flow;
  * <p><b>Termination.</b> The end of the upstream stream does not end the graph: the ingress stays
  * open until the graph stops, and other producers may still use it. Instead {@link #completion()}
  * completes once every received item was handed to the ingress: normally after {@code onComplete},
- * exceptionally with the publisher's error after {@code onError}. Stop the graph from there if the
- * stream was the graph's only input. When the graph stops (its ingress closes) first, the
- * subscriber cancels its subscription and completes {@link #completion()} exceptionally with an
- * {@link IllegalStateException}; items arriving after that are counted in {@link #refused()}.
+ * exceptionally with the publisher's error after {@code onError}. If the stream was the ingress's
+ * only input, end the ingress from there ({@link dev.weir.scheduler.Ingress#complete()}): the graph
+ * then finishes on its own once its other inputs end too. When the graph stops (its ingress closes)
+ * first, the subscriber cancels its subscription and completes {@link #completion()} exceptionally
+ * with an {@link IllegalStateException}; items arriving after that are counted in {@link
+ * #refused()}.
  *
  * <p>Thread-safety: the {@code Flow.Subscriber} methods follow Reactive Streams (called serially by
  * one publisher); the getters are safe from any thread. The subscription's {@code request} and

@@ -27,14 +27,17 @@
  * RunningGraph running = Scheduler.builder().build().start(graph);
  * GraphSubscriber<Long> in = GraphFlows.subscriber(running, "numbers", Long.class);
  * upstream.subscribe(in);                          // any Flow.Publisher<Long>
- * in.completion().thenRunAsync(() -> running.stop(Duration.ofSeconds(10))); // input over: stop
- * out.subscribe(downstream);                       // any Flow.Subscriber<Long>: onComplete after stop
+ * Ingress<Long> numbers = running.ingress("numbers", Long.class);
+ * in.completion().thenRun(numbers::complete);      // input over: end the ingress, the graph finishes
+ * out.subscribe(downstream);                       // any Flow.Subscriber<Long>: onComplete when it has
+ * running.awaitCompletion(Duration.ofMinutes(1));
+ * ShutdownReport report = running.stop(Duration.ofSeconds(10));
  * }</pre>
  *
  * <p>There is no {@code Flow.Processor} over a subgraph: the two adapters compose into one (as
  * above), and a processor would have to own the whole graph's lifecycle, since the end of a
- * Reactive Streams input (onComplete) is not the end of a graph's ingress (which stays open until
- * the graph stops).
+ * Reactive Streams input (onComplete) is not the end of a graph's ingress: other producers may
+ * share it, so the application decides when to call {@link dev.weir.scheduler.Ingress#complete()}.
  */
 @NullMarked
 package dev.weir.scheduler.flow;
