@@ -122,8 +122,8 @@ class DocumentedCommandsTest {
                 Inline: `mvn -B -ntp -pl tests-integration -am verify -Dtest='MixedPoliciesTest'`.
 
                 ```shell verbatim-checked
-                mvn -B -ntp -pl tests-unit -am test -Dtest='SeedExtensionTest#parse_blankOrNull_isEmpty+parse_decimalLong_isTheSeed'
-                mvn -B -ntp -pl tests-unit,tests-integration -am test -Dtest='Edge*Test,SeedsTest'
+                mvn -B -ntp -pl tests-unit -am test -Dtest='JqwikSeedHookTest#weirSeed_sameValue_generatesTheSameSamples+failingProperty_namesItsSeedAndThatSeedReplaysIt'
+                mvn -B -ntp -pl tests-unit,tests-integration -am test -Dtest='Edge*Test,ShutdownDrainTest'
                 mvn -B -ntp -Pmutation -pl tests-unit -am verify
                 bash .ci/run
                 ```

@@ -23,6 +23,8 @@ import dev.weir.scheduler.RunningGraph;
 import dev.weir.scheduler.Scheduler;
 import dev.weir.scheduler.ShutdownReport;
 import dev.weir.scheduler.VirtualClock;
+import dev.weir.testkit.Seeds;
+import dev.weir.testkit.WorkerThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

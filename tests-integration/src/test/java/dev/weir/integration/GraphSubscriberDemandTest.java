@@ -14,6 +14,7 @@ import dev.weir.scheduler.Scheduler;
 import dev.weir.scheduler.flow.FlowSink;
 import dev.weir.scheduler.flow.GraphFlows;
 import dev.weir.scheduler.flow.GraphSubscriber;
+import dev.weir.testkit.Seeds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -14,6 +14,7 @@ import dev.weir.scheduler.NodeState;
 import dev.weir.scheduler.RunningGraph;
 import dev.weir.scheduler.Scheduler;
 import dev.weir.scheduler.ShutdownReport;
+import dev.weir.testkit.Seeds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -19,6 +19,7 @@ import dev.weir.scheduler.Priority;
 import dev.weir.scheduler.RunningGraph;
 import dev.weir.scheduler.Scheduler;
 import dev.weir.scheduler.ShutdownReport;
+import dev.weir.testkit.WorkerThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -18,6 +18,7 @@ import dev.weir.scheduler.Ingress;
 import dev.weir.scheduler.RunningGraph;
 import dev.weir.scheduler.Scheduler;
 import dev.weir.scheduler.ShutdownReport;
+import dev.weir.testkit.WorkerThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -6,7 +6,9 @@
  *
  * <p>Scenario classes are named for the shape of their graph and draw it in their javadoc. Shared
  * pieces: {@link dev.weir.integration.WorkerCounts} (the worker-count matrix), {@link
- * dev.weir.integration.DeadLetterRecorder}, {@link dev.weir.integration.LogCapture}, {@link
- * dev.weir.integration.Seeds} and {@link dev.weir.integration.BusyWork}.
+ * dev.weir.integration.DeadLetterRecorder}, {@link dev.weir.integration.LogCapture} and {@link
+ * dev.weir.integration.BusyWork}; seeds, replay commands and thread lookups come from
+ * engine-testkit ({@link dev.weir.testkit.Seeds}, {@link dev.weir.testkit.WorkerThreads}), the one
+ * implementation every suite uses.
  */
 package dev.weir.integration;

@@ -2,14 +2,13 @@ package dev.weir.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.testing.Seed;
-import dev.weir.testing.SeedExtension;
+import dev.weir.testkit.junit.Seed;
+import dev.weir.testkit.junit.WeirTest;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Regression test for issue 14, point 7: on a COALESCE edge, a DATA payload offered after a CONTROL
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * merge concatenates; one consumer thread polls. The seed varies the producer's pauses, and so the
  * interleavings; replay with {@code -Dweir.seed=N}.
  */
-@ExtendWith(SeedExtension.class)
+@WeirTest
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class CoalesceControlOrderTest {
 

@@ -3,7 +3,7 @@ package dev.weir.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weir.testing.Seed;
+import dev.weir.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -28,7 +28,7 @@ class GraphTopologyTest {
   static void pickSeed() {
     String property = System.getProperty("weir.seed", "");
     seed = property.isBlank() ? System.nanoTime() : Long.parseLong(property.trim());
-    System.out.println("GraphTopologyTest seed=" + seed + " (" + Seed.replayHint(seed) + ")");
+    System.out.println("GraphTopologyTest seed=" + seed + " (" + Seeds.replayHint(seed) + ")");
   }
 
   /** A node whose one input is optional, so any node may be a source or fan in from many. */

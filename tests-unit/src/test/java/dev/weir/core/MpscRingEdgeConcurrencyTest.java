@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weir.core.internal.Edges;
 import dev.weir.testing.EdgeFlavor;
-import dev.weir.testing.Seed;
-import dev.weir.testing.SeedExtension;
+import dev.weir.testkit.junit.Seed;
+import dev.weir.testkit.junit.WeirTest;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,7 +45,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       before it is delivered.
  * </ul>
  */
-@ExtendWith(SeedExtension.class)
+@WeirTest
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MpscRingEdgeConcurrencyTest {
 

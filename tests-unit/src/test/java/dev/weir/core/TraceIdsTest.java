@@ -2,15 +2,14 @@ package dev.weir.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.weir.testing.Seed;
-import dev.weir.testing.SeedExtension;
+import dev.weir.testkit.junit.Seed;
+import dev.weir.testkit.junit.WeirTest;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(SeedExtension.class)
+@WeirTest
 class TraceIdsTest {
 
   private static final long DERIVE_0_0 = 5197578548964807871L;

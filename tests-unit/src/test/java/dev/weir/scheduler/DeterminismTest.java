@@ -10,7 +10,7 @@ import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
 import dev.weir.core.PortSpec;
 import dev.weir.core.SourceNode;
-import dev.weir.testing.Seed;
+import dev.weir.testkit.Seeds;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,7 +63,7 @@ class DeterminismTest {
   }
 
   private static String replay(long seed) {
-    return Seed.replayHint(seed);
+    return Seeds.replayHint(seed);
   }
 
   /** Emits {@code [from, from + count)} within demand, journaling each pull. */

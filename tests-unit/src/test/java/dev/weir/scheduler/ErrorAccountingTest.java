@@ -16,7 +16,7 @@ import dev.weir.scheduler.SchedulerFixtures.CollectingSink;
 import dev.weir.scheduler.SchedulerFixtures.DeadLetterLog;
 import dev.weir.scheduler.SchedulerFixtures.FirehoseSource;
 import dev.weir.scheduler.SchedulerFixtures.Probe;
-import dev.weir.testing.Seed;
+import dev.weir.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -172,7 +172,7 @@ class ErrorAccountingTest {
   void continuePolicy_withOneMessageInTenFailing_keepsRunningWithExactCounts(int workers)
       throws Exception {
     long seed = seed();
-    String replay = Seed.replayHint(seed);
+    String replay = Seeds.replayHint(seed);
     int n = 3_000;
     SplittableRandom random = new SplittableRandom(seed);
     Set<Long> failing = new HashSet<>();

@@ -25,8 +25,8 @@ import dev.weir.scheduler.SchedulerFixtures.Gate;
 import dev.weir.scheduler.SchedulerFixtures.HookLog;
 import dev.weir.scheduler.SchedulerFixtures.Probe;
 import dev.weir.scheduler.SchedulerFixtures.ProbeSource;
-import dev.weir.testing.Seed;
-import dev.weir.testing.SeedExtension;
+import dev.weir.testkit.junit.Seed;
+import dev.weir.testkit.junit.WeirTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,7 +38,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link Ingress#complete()}: an ingress's end of stream. A node fed by ingresses finishes once
@@ -46,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * so a graph fed only by ingresses completes on its own. Regression for issue 14, point 14: an
  * ingress had no end of stream, and {@code awaitCompletion} never returned for such a graph.
  */
-@ExtendWith(SeedExtension.class)
+@WeirTest
 class IngressCompleteTest {
 
   private static final Duration SHORT = Duration.ofMillis(200);

@@ -2,6 +2,7 @@ package dev.weir.testing;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.weir.testkit.Seeds;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,12 +48,12 @@ final class FixtureRun {
    */
   static List<Outcome> run(Class<?> fixture, String seed) {
     List<Outcome> outcomes = new ArrayList<>();
-    String saved = System.getProperty(Seed.PROPERTY);
+    String saved = System.getProperty(Seeds.PROPERTY);
     PrintStream out = System.out;
     if (seed == null) {
-      System.clearProperty(Seed.PROPERTY);
+      System.clearProperty(Seeds.PROPERTY);
     } else {
-      System.setProperty(Seed.PROPERTY, seed);
+      System.setProperty(Seeds.PROPERTY, seed);
     }
     System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     try {
@@ -72,9 +73,9 @@ final class FixtureRun {
     } finally {
       System.setOut(out);
       if (saved == null) {
-        System.clearProperty(Seed.PROPERTY);
+        System.clearProperty(Seeds.PROPERTY);
       } else {
-        System.setProperty(Seed.PROPERTY, saved);
+        System.setProperty(Seeds.PROPERTY, saved);
       }
     }
     return outcomes;

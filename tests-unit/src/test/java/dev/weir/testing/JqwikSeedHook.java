@@ -1,5 +1,7 @@
 package dev.weir.testing;
 
+import dev.weir.testkit.Seeds;
+import dev.weir.testkit.junit.SeedReplayError;
 import java.util.Optional;
 import java.util.OptionalLong;
 import net.jqwik.api.AfterFailureMode;
@@ -11,8 +13,9 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 
 /**
  * Makes every jqwik property of the module replayable from {@code -Dweir.seed}, like the JUnit
- * tests that use {@link SeedExtension}. Registered globally through {@code
- * META-INF/services/net.jqwik.api.lifecycle.LifecycleHook}, so a new property class needs nothing.
+ * tests that use {@code @WeirTest} ({@link dev.weir.testkit.junit.WeirTestExtension}). Registered
+ * globally through {@code META-INF/services/net.jqwik.api.lifecycle.LifecycleHook}, so a new
+ * property class needs nothing.
  *
  * <p>jqwik's seeds are decimal longs ({@code Long.parseLong} of the {@code seed} attribute), so one
  * number serves both worlds:
@@ -55,7 +58,7 @@ public final class JqwikSeedHook implements AroundPropertyHook {
   @Override
   public PropertyExecutionResult aroundProperty(
       PropertyLifecycleContext context, PropertyExecutor property) {
-    OptionalLong fixed = Seed.configured();
+    OptionalLong fixed = Seeds.configured();
     if (fixed.isPresent()) {
       context.attributes().setSeed(Long.toString(fixed.getAsLong()));
       context.attributes().setAfterFailure(AfterFailureMode.RANDOM_SEED);
@@ -68,7 +71,7 @@ public final class JqwikSeedHook implements AroundPropertyHook {
         result.throwable().orElseGet(() -> new AssertionError("property " + context.label()));
     String seed = result.seed().get();
     String command =
-        Seed.replayCommand(context.containerClass(), context.targetMethod().getName(), seed);
+        Seeds.replayCommand(context.containerClass(), context.targetMethod().getName(), seed);
     return result.mapToFailed(new SeedReplayError(seed, command, failure));
   }
 

@@ -2,6 +2,7 @@ package dev.weir.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weir.testkit.junit.SeedReplayError;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.AfterFailureMode;

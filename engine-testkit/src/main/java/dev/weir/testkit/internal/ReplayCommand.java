@@ -1,11 +1,11 @@
 package dev.weir.testkit.internal;
 
-import java.nio.file.Path;
+import dev.weir.testkit.Seeds;
 import java.util.Optional;
 
 /**
- * The command that replays a run: the Maven test invocation of the method that started it, with its
- * seed. Found by walking the stack to the first frame outside the toolkit.
+ * The command that replays a run: {@link Seeds#replayCommand(long)} of the test that started it,
+ * or, with no test method on the stack, of the first caller outside the toolkit.
  */
 public final class ReplayCommand {
 
@@ -18,9 +18,13 @@ public final class ReplayCommand {
    * @param entryClass the toolkit class whose frames are skipped, with its nested classes
    */
   public static String forCaller(long seed, Class<?> entryClass) {
+    String command = Seeds.replayCommand(seed);
+    if (command.contains("-Dtest=")) {
+      return command;
+    }
     String entry = entryClass.getName();
     Optional<StackWalker.StackFrame> caller =
-        StackWalker.getInstance()
+        StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
             .walk(
                 frames ->
                     frames
@@ -30,23 +34,9 @@ public final class ReplayCommand {
                                     && !f.getClassName().startsWith(entry + "$")
                                     && !f.getClassName().startsWith("dev.weir.testkit.internal."))
                         .findFirst());
-    Path dir = Path.of("").toAbsolutePath().getFileName();
-    String module = dir == null ? "." : dir.toString();
-    String test =
-        caller
-            .map(f -> topLevel(f.getClassName()) + "#" + f.getMethodName())
-            .orElse("YourTest#yourMethod");
-    return "mvn -B -ntp -pl "
-        + module
-        + " -am verify -Dtest='"
-        + test
-        + "' -Dsurefire.failIfNoSpecifiedTests=false -Dweir.seed="
-        + seed;
-  }
-
-  private static String topLevel(String className) {
-    int dollar = className.indexOf('$');
-    String outer = dollar < 0 ? className : className.substring(0, dollar);
-    return outer.substring(outer.lastIndexOf('.') + 1);
+    return caller
+        .map(
+            f -> Seeds.replayCommand(f.getDeclaringClass(), f.getMethodName(), Long.toString(seed)))
+        .orElse(command);
   }
 }

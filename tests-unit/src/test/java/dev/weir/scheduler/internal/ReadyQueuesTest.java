@@ -7,7 +7,7 @@ import dev.weir.core.Clock;
 import dev.weir.core.Node;
 import dev.weir.scheduler.ErrorPolicy;
 import dev.weir.scheduler.Priority;
-import dev.weir.testing.Seed;
+import dev.weir.testkit.Seeds;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class ReadyQueuesTest {
   }
 
   private static String replay(long seed) {
-    return Seed.replayHint(seed);
+    return Seeds.replayHint(seed);
   }
 
   static EnumMap<Priority, Integer> weights(int control, int high, int normal, int low) {
