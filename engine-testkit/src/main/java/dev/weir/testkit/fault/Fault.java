@@ -155,7 +155,7 @@ public final class Fault {
   /**
    * Returns the message numbers (per wrapped node, see the class comment) at which the fault fired,
    * the first {@link #KEPT_FIRINGS}, in the order they fired: with one wrapped node and the same
-   * seed, the same list.
+   * seed, the same list, up to the messages that reached the node after the plan was disarmed.
    *
    * @return a copy of the list
    */
