@@ -33,7 +33,12 @@ public final class Fault {
     /** The hook parks the worker for a while before the node sees the message. */
     DELAY,
     /** The node sees a {@link Checksummed} payload whose value was mutated (checksum kept). */
-    CORRUPT
+    CORRUPT,
+    /**
+     * The run's virtual clock jumps ahead (done by the plan's {@link FaultPlan#actor()}, not by a
+     * wrapped node).
+     */
+    CLOCK_JUMP
   }
 
   private final String name;
@@ -126,6 +131,25 @@ public final class Fault {
   }
 
   /**
+   * A timing disruption of the whole graph: on each operation of the plan's {@link
+   * FaultPlan#actor()}, with probability {@code p}, the run's virtual clock jumps ahead by {@code
+   * jump}, so ticks fall due together (and are counted missed) and time-based logic sees a leap.
+   * Needs a deterministic run ({@code StressTest.deterministic}), the one with a virtual clock.
+   *
+   * @param name the fault's name in the report
+   * @param p the probability, in (0, 1]
+   * @param jump how far the clock moves; positive
+   * @return the fault
+   */
+  public static Fault clockJumpWithProbability(String name, double p, Duration jump) {
+    Objects.requireNonNull(jump, "jump");
+    if (jump.isNegative() || jump.isZero()) {
+      throw new IllegalArgumentException("a clock jump must be positive, was " + jump);
+    }
+    return new Fault(checkName(name), Action.CLOCK_JUMP, 0, probability(p), jump, null);
+  }
+
+  /**
    * Returns the fault's name.
    *
    * @return the name given at creation
@@ -170,7 +194,10 @@ public final class Fault {
    * @return one line
    */
   public String describe() {
-    String what = action == Action.DELAY ? "DELAY " + delay : action.name();
+    String what =
+        action == Action.DELAY || action == Action.CLOCK_JUMP
+            ? action + " " + delay
+            : action.name();
     return what + (atOperation > 0 ? " at message #" + atOperation : " with p=" + probability);
   }
 

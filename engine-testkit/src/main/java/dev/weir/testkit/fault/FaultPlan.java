@@ -1,8 +1,11 @@
 package dev.weir.testkit.fault;
 
 import dev.weir.core.Node;
+import dev.weir.scheduler.VirtualClock;
+import dev.weir.testkit.Actor;
 import dev.weir.testkit.CheckResult;
 import dev.weir.testkit.Checker;
+import dev.weir.testkit.Outcome;
 import dev.weir.testkit.Seeds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The faults of a run and the nodes they are injected into. Wrap nodes with {@link #wrap} inside
@@ -83,6 +87,39 @@ public final class FaultPlan {
     }
     return new FaultyNode(
         this, node, chosen.isEmpty() ? faults : List.copyOf(chosen), wrapped.getAndIncrement());
+  }
+
+  /**
+   * Returns the actor that injects the plan's graph-wide faults ({@link Fault.Action#CLOCK_JUMP}):
+   * add it to the run like any actor. Each of its operations, while the plan is armed, draws once
+   * for each such fault from the actor's seeded generator and applies those that fire; it counts no
+   * operation.
+   *
+   * @return the actor
+   * @throws IllegalStateException from an operation, if a clock jump is planned and the run has no
+   *     virtual clock (it is not deterministic)
+   */
+  public Actor actor() {
+    List<Fault> jumps = faults.stream().filter(f -> f.action() == Fault.Action.CLOCK_JUMP).toList();
+    AtomicLong operations = new AtomicLong();
+    return (env, random) -> {
+      long operation = operations.incrementAndGet();
+      if (!armed) {
+        return Outcome.NOT_COUNTED;
+      }
+      for (Fault jump : jumps) {
+        if (jump.fires(operation, random)) {
+          VirtualClock clock = env.virtualClock();
+          if (clock == null) {
+            throw new IllegalStateException(
+                "fault '" + jump.name() + "' jumps the virtual clock: run deterministic(...)");
+          }
+          jump.recordFiring(operation);
+          clock.advance(jump.delay());
+        }
+      }
+      return Outcome.NOT_COUNTED;
+    };
   }
 
   /**

@@ -80,6 +80,9 @@ final class FaultyNode implements Node {
             handed = handed.withPayload(tampered);
           }
         }
+        case CLOCK_JUMP -> {
+          // graph-wide: FaultPlan.actor() applies it; a node draws for it only to stay in step
+        }
         case THROW -> {
           if (thrown == null) {
             fault.recordFiring(operation);
