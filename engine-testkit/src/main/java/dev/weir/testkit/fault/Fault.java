@@ -38,7 +38,12 @@ public final class Fault {
      * The run's virtual clock jumps ahead (done by the plan's {@link FaultPlan#actor()}, not by a
      * wrapped node).
      */
-    CLOCK_JUMP
+    CLOCK_JUMP,
+    /**
+     * A memory-hungry neighbour takes heap and holds it until the plan is disarmed (done by the
+     * plan's {@link FaultPlan#actor()}).
+     */
+    MEMORY_HOG
   }
 
   private final String name;
@@ -47,6 +52,7 @@ public final class Fault {
   private final double probability;
   private final Duration delay;
   private final @Nullable Corruption<?> corruption;
+  private final long bytes;
   private final AtomicLong fired = new AtomicLong();
   private final List<Long> firings = new ArrayList<>();
 
@@ -56,8 +62,10 @@ public final class Fault {
       long atOperation,
       double probability,
       Duration delay,
-      @Nullable Corruption<?> corruption) {
+      @Nullable Corruption<?> corruption,
+      long bytes) {
     this.name = name;
+    this.bytes = bytes;
     this.action = action;
     this.atOperation = atOperation;
     this.probability = probability;
@@ -73,7 +81,7 @@ public final class Fault {
    * @return the fault
    */
   public static Fault throwAt(String name, long k) {
-    return new Fault(checkName(name), Action.THROW, positive(k), 0, Duration.ZERO, null);
+    return new Fault(checkName(name), Action.THROW, positive(k), 0, Duration.ZERO, null, 0);
   }
 
   /**
@@ -84,7 +92,7 @@ public final class Fault {
    * @return the fault
    */
   public static Fault throwWithProbability(String name, double p) {
-    return new Fault(checkName(name), Action.THROW, 0, probability(p), Duration.ZERO, null);
+    return new Fault(checkName(name), Action.THROW, 0, probability(p), Duration.ZERO, null, 0);
   }
 
   /**
@@ -101,7 +109,7 @@ public final class Fault {
     if (delay.isNegative() || delay.isZero()) {
       throw new IllegalArgumentException("a delay must be positive, was " + delay);
     }
-    return new Fault(checkName(name), Action.DELAY, 0, probability(p), delay, null);
+    return new Fault(checkName(name), Action.DELAY, 0, probability(p), delay, null, 0);
   }
 
   /**
@@ -127,7 +135,8 @@ public final class Fault {
         0,
         probability(p),
         Duration.ZERO,
-        new Corruption<>(type, mutate));
+        new Corruption<>(type, mutate),
+        0);
   }
 
   /**
@@ -146,7 +155,25 @@ public final class Fault {
     if (jump.isNegative() || jump.isZero()) {
       throw new IllegalArgumentException("a clock jump must be positive, was " + jump);
     }
-    return new Fault(checkName(name), Action.CLOCK_JUMP, 0, probability(p), jump, null);
+    return new Fault(checkName(name), Action.CLOCK_JUMP, 0, probability(p), jump, null, 0);
+  }
+
+  /**
+   * A resource limit: a memory-hungry neighbour. On the {@code k}-th operation of the plan's {@link
+   * FaultPlan#actor()}, it allocates {@code bytes} of heap and holds them until the plan is
+   * disarmed, so the safety phase runs with that much less memory.
+   *
+   * @param name the fault's name in the report
+   * @param k the actor's 1-based operation on which the memory is taken
+   * @param bytes how much to hold; positive
+   * @return the fault
+   */
+  public static Fault memoryHogAt(String name, long k, long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("a memory hog must take some bytes, was " + bytes);
+    }
+    return new Fault(
+        checkName(name), Action.MEMORY_HOG, positive(k), 0, Duration.ZERO, null, bytes);
   }
 
   /**
@@ -195,9 +222,11 @@ public final class Fault {
    */
   public String describe() {
     String what =
-        action == Action.DELAY || action == Action.CLOCK_JUMP
-            ? action + " " + delay
-            : action.name();
+        switch (action) {
+          case DELAY, CLOCK_JUMP -> action + " " + delay;
+          case MEMORY_HOG -> action + " " + bytes + " bytes";
+          case THROW, CORRUPT -> action.name();
+        };
     return what + (atOperation > 0 ? " at message #" + atOperation : " with p=" + probability);
   }
 
@@ -228,6 +257,10 @@ public final class Fault {
 
   Duration delay() {
     return delay;
+  }
+
+  long bytes() {
+    return bytes;
   }
 
   @Nullable Corruption<?> corruption() {

@@ -34,6 +34,7 @@ public final class FaultPlan {
   private volatile long seed;
   private volatile boolean armed;
   private volatile boolean seeded;
+  private final List<long[]> hogged = new ArrayList<>();
 
   private FaultPlan(List<Fault> faults) {
     this.faults = faults;
@@ -90,33 +91,42 @@ public final class FaultPlan {
   }
 
   /**
-   * Returns the actor that injects the plan's graph-wide faults ({@link Fault.Action#CLOCK_JUMP}):
-   * add it to the run like any actor. Each of its operations, while the plan is armed, draws once
-   * for each such fault from the actor's seeded generator and applies those that fire; it counts no
-   * operation.
+   * Returns the actor that injects the plan's graph-wide faults ({@link Fault.Action#CLOCK_JUMP},
+   * {@link Fault.Action#MEMORY_HOG}): add it to the run like any actor. Each of its operations,
+   * while the plan is armed, draws once for each such fault from the actor's seeded generator and
+   * applies those that fire; it counts no operation.
    *
    * @return the actor
    * @throws IllegalStateException from an operation, if a clock jump is planned and the run has no
    *     virtual clock (it is not deterministic)
    */
   public Actor actor() {
-    List<Fault> jumps = faults.stream().filter(f -> f.action() == Fault.Action.CLOCK_JUMP).toList();
+    List<Fault> graphWide =
+        faults.stream()
+            .filter(
+                f -> f.action() == Fault.Action.CLOCK_JUMP || f.action() == Fault.Action.MEMORY_HOG)
+            .toList();
     AtomicLong operations = new AtomicLong();
     return (env, random) -> {
       long operation = operations.incrementAndGet();
       if (!armed) {
         return Outcome.NOT_COUNTED;
       }
-      for (Fault jump : jumps) {
-        if (jump.fires(operation, random)) {
+      for (Fault fault : graphWide) {
+        if (!fault.fires(operation, random)) {
+          continue;
+        }
+        if (fault.action() == Fault.Action.MEMORY_HOG) {
+          hog(fault.bytes());
+        } else {
           VirtualClock clock = env.virtualClock();
           if (clock == null) {
             throw new IllegalStateException(
-                "fault '" + jump.name() + "' jumps the virtual clock: run deterministic(...)");
+                "fault '" + fault.name() + "' jumps the virtual clock: run deterministic(...)");
           }
-          jump.recordFiring(operation);
-          clock.advance(jump.delay());
+          clock.advance(fault.delay());
         }
+        fault.recordFiring(operation);
       }
       return Outcome.NOT_COUNTED;
     };
@@ -139,9 +149,34 @@ public final class FaultPlan {
     this.armed = true;
   }
 
-  /** Turns the faults off: wrapped nodes pass every message through untouched. */
+  /**
+   * Turns the faults off: wrapped nodes pass every message through untouched, and the memory a
+   * {@link Fault#memoryHogAt memory hog} took is let go.
+   */
   public void disarm() {
     armed = false;
+    synchronized (hogged) {
+      hogged.clear();
+    }
+  }
+
+  /**
+   * Returns how much heap the plan's memory hogs hold now.
+   *
+   * @return bytes held; 0 once the plan is disarmed
+   */
+  public long heldBytes() {
+    synchronized (hogged) {
+      return hogged.stream().mapToLong(chunk -> chunk.length * 8L).sum();
+    }
+  }
+
+  private void hog(long bytes) {
+    synchronized (hogged) {
+      for (long left = bytes; left > 0; left -= 1L << 20) {
+        hogged.add(new long[(int) (Math.min(left, 1L << 20) + 7) / 8]);
+      }
+    }
   }
 
   /**

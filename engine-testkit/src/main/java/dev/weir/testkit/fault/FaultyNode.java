@@ -80,7 +80,7 @@ final class FaultyNode implements Node {
             handed = handed.withPayload(tampered);
           }
         }
-        case CLOCK_JUMP -> {
+        case CLOCK_JUMP, MEMORY_HOG -> {
           // graph-wide: FaultPlan.actor() applies it; a node draws for it only to stay in step
         }
         case THROW -> {
