@@ -1,5 +1,7 @@
 package dev.weir.testkit;
 
+import dev.weir.testkit.fault.Fault;
+import dev.weir.testkit.fault.FaultPlan;
 import dev.weir.testkit.internal.Artifacts;
 import dev.weir.testkit.internal.ShutdownReading;
 import java.util.ArrayList;
@@ -22,7 +24,8 @@ final class RunReport {
       StressResult result,
       @Nullable ConservationLedger<?> ledger,
       List<ActorRunner> runners,
-      Map<String, Object> configuration) {
+      Map<String, Object> configuration,
+      @Nullable FaultPlan faults) {
     RunRecord run = result.run();
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("name", run.name());
@@ -40,6 +43,7 @@ final class RunReport {
     scenario.put("failure", result.failure().orElse(null));
     scenario.put("verdicts", verdicts(result.checks()));
     scenario.put("actors", actorFields(runners));
+    scenario.put("faults", faultFields(faults));
     report.put("scenarios", List.of(scenario));
     report.put("configuration", configuration);
     report.put("replay", result.replayCommand());
@@ -78,6 +82,22 @@ final class RunReport {
       verdicts.put(check.getKey(), v);
     }
     return verdicts;
+  }
+
+  /** Each fault: {@code verdict} FIRED (with {@code fired} > 0) or NOT_EXERCISED. */
+  private static List<Object> faultFields(@Nullable FaultPlan plan) {
+    List<Object> faults = new ArrayList<>();
+    if (plan != null) {
+      for (Fault f : plan.faults()) {
+        Map<String, Object> fault = new LinkedHashMap<>();
+        fault.put("name", f.name());
+        fault.put("schedule", f.describe());
+        fault.put("verdict", f.fired() > 0 ? "FIRED" : "NOT_EXERCISED");
+        fault.put("fired", f.fired());
+        faults.add(fault);
+      }
+    }
+    return faults;
   }
 
   private static List<Object> actorFields(List<ActorRunner> runners) {

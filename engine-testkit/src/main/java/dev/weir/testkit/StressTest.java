@@ -4,6 +4,7 @@ import dev.weir.core.Graph;
 import dev.weir.scheduler.GraphSnapshot;
 import dev.weir.scheduler.Scheduler;
 import dev.weir.scheduler.VirtualClock;
+import dev.weir.testkit.fault.FaultPlan;
 import dev.weir.testkit.internal.Console;
 import dev.weir.testkit.internal.ReplayCommand;
 import dev.weir.testkit.internal.StatusLine;
@@ -60,6 +61,9 @@ public final class StressTest {
   private Path artifactsRoot = Path.of("target", "weir-stress");
   private boolean deterministic;
   private @Nullable Duration tick;
+  private @Nullable FaultPlan faults;
+  private @Nullable Duration livenessBound;
+  private @Nullable LivenessPhase liveness;
 
   private StressTest(String name) {
     this.name = name;
@@ -289,6 +293,53 @@ public final class StressTest {
   }
 
   /**
+   * Injects faults: the plan is armed with the run seed before the first graph starts (the safety
+   * phase: the actors run and the faults fire) and disarmed when the actors stop; then the graph
+   * must drain within the liveness bound ({@link #liveness}, 30 s unless set). Adds two checks:
+   * {@code faults} (UNKNOWN, so the run fails, when a configured fault never fired) and {@code
+   * liveness}. Each fault's {@code FIRED n} or {@code NOT_EXERCISED} goes to {@code report.json}.
+   *
+   * @param plan the faults, with the nodes the graph factory wrapped
+   * @return this builder
+   * @throws IllegalStateException if a plan was already given
+   */
+  public StressTest faults(FaultPlan plan) {
+    Objects.requireNonNull(plan, "plan");
+    if (faults != null) {
+      throw new IllegalStateException("stress test '" + name + "' already has a fault plan");
+    }
+    faults = plan;
+    check("faults", plan.checker());
+    if (livenessBound == null) {
+      liveness(Duration.ofSeconds(30));
+    }
+    return this;
+  }
+
+  /**
+   * Adds the liveness phase (implied by {@link #faults}): once the actors stopped and the faults
+   * are off, the graph must drain within {@code bound}; checked as {@code liveness}.
+   *
+   * @param bound the longest wait for the graph to drain
+   * @return this builder
+   */
+  public StressTest liveness(Duration bound) {
+    Duration checked = positive(bound, "liveness bound");
+    if (livenessBound == null) {
+      check(
+          "liveness",
+          run -> {
+            LivenessPhase phase = liveness;
+            return phase == null
+                ? CheckResult.unknown("the liveness phase did not run")
+                : phase.checker().check(run);
+          });
+    }
+    livenessBound = checked;
+    return this;
+  }
+
+  /**
    * Runs the stress test and returns its result; it never throws for a failed run (see {@link
    * StressResult#assertPassed()}).
    *
@@ -317,6 +368,12 @@ public final class StressTest {
         "weir-stress '" + name + "': seed " + runSeed + (deterministic ? " (deterministic)" : ""));
     console.accept("  replay: " + replay);
     VirtualClock clock = deterministic ? VirtualClock.start() : null;
+    LivenessPhase livenessPhase =
+        livenessBound == null ? null : new LivenessPhase(livenessBound, faults);
+    liveness = livenessPhase;
+    if (faults != null) {
+      faults.arm(runSeed);
+    }
     Environment env =
         new Environment(
             name,
@@ -354,11 +411,17 @@ public final class StressTest {
         } else {
           runThreads(env, runners, failure);
         }
+        if (livenessPhase != null) {
+          livenessPhase.run(env);
+        }
       } catch (RuntimeException | Error e) {
         failure.compareAndSet(null, "the run failed: " + stackTrace(e));
       } finally {
         if (status != null) {
           status.shutdownNow();
+        }
+        if (faults != null) {
+          faults.disarm();
         }
         try {
           incarnations = env.close();
@@ -381,7 +444,7 @@ public final class StressTest {
     Path folder = artifactsRoot.resolve(folderName(name, runSeed));
     StressResult result =
         new StressResult(record, verdicts, failure.get(), traceHash, folder, replay);
-    RunReport.write(result, ledger, runners, configuration());
+    RunReport.write(result, ledger, runners, configuration(), faults);
     console.accept(result.summary());
     return result;
   }
@@ -514,6 +577,10 @@ public final class StressTest {
     config.put("stopTimeoutMillis", stopTimeout.toMillis());
     config.put("statusIntervalMillis", statusInterval.toMillis());
     config.put("monitorIntervalMillis", monitorInterval.toMillis());
+    config.put(
+        "faults",
+        faults == null ? List.of() : faults.faults().stream().map(String::valueOf).toList());
+    config.put("livenessBoundMillis", livenessBound == null ? null : livenessBound.toMillis());
     return config;
   }
 
