@@ -344,11 +344,13 @@ public final class StressTest {
     }
     List<RunRecord.Incarnation> incarnations = List.of();
     List<ResourceSample> samples;
-    try (ResourceMonitor monitor = ResourceMonitor.start(monitorInterval)) {
+    List<Long> counts;
+    try (ResourceMonitor monitor = ResourceMonitor.manual();
+        Timeline timeline = new Timeline(monitor, env::operations, monitorInterval, name)) {
       ScheduledExecutorService status = null;
       try {
         env.start();
-        status = statusPrinter(env, monitor, failure);
+        status = statusPrinter(env, timeline, failure);
         if (deterministic) {
           drive(env, runners, runSeed, clock, failure);
         } else {
@@ -366,8 +368,10 @@ public final class StressTest {
           failure.compareAndSet(null, "the last stop failed: " + stackTrace(e));
         }
       }
-      monitor.sample();
-      samples = monitor.samples();
+      timeline.stopSampling();
+      timeline.sample();
+      samples = timeline.samples();
+      counts = timeline.operations();
     }
     RunRecord record =
         new RunRecord(
@@ -381,7 +385,13 @@ public final class StressTest {
     Path folder = artifactsRoot.resolve(folderName(name, runSeed));
     StressResult result =
         new StressResult(record, verdicts, failure.get(), traceHash, folder, replay);
-    RunReport.write(result, ledger, runners, configuration());
+    @Nullable LeakDetector leaks = null;
+    for (Checker c : checks.values()) {
+      if (c instanceof LeakDetector.HeapGrowth heap) {
+        leaks = heap.detector;
+      }
+    }
+    RunReport.write(result, ledger, runners, configuration(), counts, leaks);
     console.accept(result.summary());
     return result;
   }
@@ -469,7 +479,7 @@ public final class StressTest {
   }
 
   private ScheduledExecutorService statusPrinter(
-      Environment env, ResourceMonitor monitor, AtomicReference<String> failure) {
+      Environment env, Timeline timeline, AtomicReference<String> failure) {
     ScheduledExecutorService executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -492,7 +502,7 @@ public final class StressTest {
                       env.elapsed(),
                       ops,
                       rate,
-                      monitor.sample().heapAfterGcBytes(),
+                      timeline.sample().heapAfterGcBytes(),
                       errors,
                       snapshot));
             },
