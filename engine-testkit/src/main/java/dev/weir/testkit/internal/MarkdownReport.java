@@ -3,6 +3,7 @@ package dev.weir.testkit.internal;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 
 /**
  * Renders {@code report.md}: the summary a person reads in a minute. Verdict, seed and replay
@@ -96,16 +97,20 @@ public final class MarkdownReport {
       min = Math.min(min, point.value());
       max = Math.max(max, point.value());
     }
+    boolean bytes = "bytes".equals(s.unit());
+    DoubleFunction<String> v =
+        bytes
+            ? value -> String.format(Locale.ROOT, "%.1f MiB", value / (1024.0 * 1024.0))
+            : value -> SvgChart.number(value) + " " + s.unit();
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
             Locale.ROOT,
-            "%s %s first, %s last (min %s, max %s; %d samples)",
-            SvgChart.number(p.get(0).value()),
-            s.unit(),
-            SvgChart.number(p.get(p.size() - 1).value()),
-            SvgChart.number(min),
-            SvgChart.number(max),
+            "%s first, %s last (min %s, max %s; %d samples)",
+            v.apply(p.get(0).value()),
+            v.apply(p.get(p.size() - 1).value()),
+            v.apply(min),
+            v.apply(max),
             p.size()));
     Series.Line trend = s.trend();
     Series.Line threshold = s.threshold();
