@@ -124,6 +124,15 @@ class ReportsTest {
     assertThat(result.check("heap").verdict()).as(result.summary()).isEqualTo(Verdict.INVALID);
     Element heap = byId(html(result), "chart-heapAfterGc");
     double[] values = values(heap);
+    double[] afterGc =
+        result.run().resources().stream()
+            .filter(s -> s.heapAfterGcBytes() >= 0)
+            .mapToDouble(s -> s.heapAfterGcBytes())
+            .toArray();
+    assertValues(values, afterGc, heap);
+    assertThat(jsonValues(result, "heapAfterGc"))
+        .as("report.json holds the samples' heap after GC")
+        .containsExactly(afterGc);
     assertThat(values[values.length - 1] - values[0])
         .as("heap after GC rises by most of what leaked (480 x 64 KiB = 30 MiB)")
         .isGreaterThan(20.0 * (1 << 20));
