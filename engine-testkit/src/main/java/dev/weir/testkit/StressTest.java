@@ -35,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A run prints its seed first, then a status line at a steady interval; it ends when the exit
  * criteria are met (a duration and/or a number of counted operations) or an actor throws. Then the
- * last graph is stopped, every checker gives its verdict, {@code report.json} is written to the
- * run's folder and, if the run failed, the other artifacts next to it.
+ * last graph is stopped, every checker gives its verdict, {@code report.json}, {@code report.md}
+ * and {@code report.html} are written to the run's folder and, if the run failed, the other
+ * artifacts next to them.
  *
  * <p>Thread-safety: the builder is not thread-safe; use it from one thread. {@link #run} blocks the
  * calling thread until the run ended.
