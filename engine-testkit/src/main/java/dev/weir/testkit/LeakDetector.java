@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether heap after GC grows: the least-squares slope of {@link
@@ -114,7 +115,55 @@ public final class LeakDetector {
    * @return a checker reading {@link RunRecord#resources()}
    */
   public Checker checker() {
-    return run -> check(run.resources());
+    return new HeapGrowth(this);
+  }
+
+  /** The leak detector's threshold, in bytes per minute. */
+  long thresholdBytesPerMinute() {
+    return thresholdBytesPerMinute;
+  }
+
+  /**
+   * Returns the least-squares line the verdict is drawn from, for the heap chart.
+   *
+   * @param samples the monitor's samples
+   * @return {slope in bytes/minute, heap in bytes at time zero, first and last qualifying time in
+   *     nanoseconds}, or null when there is no slope
+   */
+  double @Nullable [] fit(List<ResourceSample> samples) {
+    double slope = slopeBytesPerMinute(samples);
+    if (Double.isNaN(slope)) {
+      return null;
+    }
+    List<ResourceSample> used = qualifying(samples);
+    double meanX = 0;
+    double meanY = 0;
+    for (ResourceSample s : used) {
+      meanX += s.elapsedNanos() / NANOS_PER_MINUTE;
+      meanY += s.heapAfterGcBytes();
+    }
+    meanX /= used.size();
+    meanY /= used.size();
+    return new double[] {
+      slope,
+      meanY - slope * meanX,
+      used.get(0).elapsedNanos(),
+      used.get(used.size() - 1).elapsedNanos()
+    };
+  }
+
+  /** The checker a run recognises, so its report can draw the threshold and the trend. */
+  static final class HeapGrowth implements Checker {
+    final LeakDetector detector;
+
+    HeapGrowth(LeakDetector detector) {
+      this.detector = detector;
+    }
+
+    @Override
+    public CheckResult check(RunRecord run) {
+      return detector.check(run.resources());
+    }
   }
 
   /**

@@ -3,6 +3,8 @@ package dev.weir.testkit;
 import dev.weir.testkit.fault.Fault;
 import dev.weir.testkit.fault.FaultPlan;
 import dev.weir.testkit.internal.Artifacts;
+import dev.weir.testkit.internal.HtmlReport;
+import dev.weir.testkit.internal.MarkdownReport;
 import dev.weir.testkit.internal.ShutdownReading;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +14,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Assembles a run's {@code report.json} and, for a failed run, the artifacts beside it.
+ * Assembles a run's {@code report.json}, renders {@code report.md} and {@code report.html} from the
+ * same map and, for a failed run, writes the other artifacts beside them.
  *
  * <p>Thread-safety: stateless; called by the run's thread after every actor stopped.
  */
@@ -25,7 +28,9 @@ final class RunReport {
       @Nullable ConservationLedger<?> ledger,
       List<ActorRunner> runners,
       Map<String, Object> configuration,
-      @Nullable FaultPlan faults) {
+      @Nullable FaultPlan faults,
+      List<Long> operationsAtSamples,
+      @Nullable LeakDetector leaks) {
     RunRecord run = result.run();
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("name", run.name());
@@ -47,6 +52,7 @@ final class RunReport {
     report.put("scenarios", List.of(scenario));
     report.put("configuration", configuration);
     report.put("replay", result.replayCommand());
+    report.put("series", RunSeries.of(run.resources(), operationsAtSamples, leaks));
     Map<String, String> files = new LinkedHashMap<>();
     if (!result.passed()) {
       files.put("seed.txt", run.seed() + "\n");
@@ -57,6 +63,9 @@ final class RunReport {
       files.put("resources.csv", resources(run));
       report.put("shutdowns", shutdowns(run));
     }
+    // report.md and report.html render the very map report.json is written from.
+    files.put("report.md", MarkdownReport.render(report));
+    files.put("report.html", HtmlReport.render(report));
     Artifacts.write(result.folder(), report, files);
   }
 

@@ -111,7 +111,8 @@ public final class StressResult {
   }
 
   /**
-   * Returns the run's folder: {@code report.json} always, and on failure the other artifacts.
+   * Returns the run's folder: {@code report.json}, {@code report.md} and {@code report.html}
+   * always, and on failure the other artifacts.
    *
    * @return the folder
    */

@@ -36,8 +36,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A run prints its seed first, then a status line at a steady interval; it ends when the exit
  * criteria are met (a duration and/or a number of counted operations) or an actor throws. Then the
- * last graph is stopped, every checker gives its verdict, {@code report.json} is written to the
- * run's folder and, if the run failed, the other artifacts next to it.
+ * last graph is stopped, every checker gives its verdict, {@code report.json}, {@code report.md}
+ * and {@code report.html} are written to the run's folder and, if the run failed, the other
+ * artifacts next to them.
  *
  * <p>Thread-safety: the builder is not thread-safe; use it from one thread. {@link #run} blocks the
  * calling thread until the run ended.
@@ -401,11 +402,13 @@ public final class StressTest {
     }
     List<RunRecord.Incarnation> incarnations = List.of();
     List<ResourceSample> samples;
-    try (ResourceMonitor monitor = ResourceMonitor.start(monitorInterval)) {
+    List<Long> counts;
+    try (ResourceMonitor monitor = ResourceMonitor.manual();
+        Timeline timeline = new Timeline(monitor, env::operations, monitorInterval, name)) {
       ScheduledExecutorService status = null;
       try {
         env.start();
-        status = statusPrinter(env, monitor, failure);
+        status = statusPrinter(env, timeline, failure);
         if (deterministic) {
           drive(env, runners, runSeed, clock, failure);
         } else {
@@ -429,8 +432,10 @@ public final class StressTest {
           failure.compareAndSet(null, "the last stop failed: " + stackTrace(e));
         }
       }
-      monitor.sample();
-      samples = monitor.samples();
+      timeline.stopSampling();
+      timeline.sample();
+      samples = timeline.samples();
+      counts = timeline.operations();
     }
     RunRecord record =
         new RunRecord(
@@ -444,7 +449,13 @@ public final class StressTest {
     Path folder = artifactsRoot.resolve(folderName(name, runSeed));
     StressResult result =
         new StressResult(record, verdicts, failure.get(), traceHash, folder, replay);
-    RunReport.write(result, ledger, runners, configuration(), faults);
+    @Nullable LeakDetector leaks = null;
+    for (Checker c : checks.values()) {
+      if (c instanceof LeakDetector.HeapGrowth heap) {
+        leaks = heap.detector;
+      }
+    }
+    RunReport.write(result, ledger, runners, configuration(), faults, counts, leaks);
     console.accept(result.summary());
     return result;
   }
@@ -532,7 +543,7 @@ public final class StressTest {
   }
 
   private ScheduledExecutorService statusPrinter(
-      Environment env, ResourceMonitor monitor, AtomicReference<String> failure) {
+      Environment env, Timeline timeline, AtomicReference<String> failure) {
     ScheduledExecutorService executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -555,7 +566,7 @@ public final class StressTest {
                       env.elapsed(),
                       ops,
                       rate,
-                      monitor.sample().heapAfterGcBytes(),
+                      timeline.sample().heapAfterGcBytes(),
                       errors,
                       snapshot));
             },

@@ -7,7 +7,8 @@
  * thread, until the exit criteria (a duration and/or a number of counted operations). Each
  * operation returns an {@link dev.weir.testkit.Outcome}; anything thrown stops the run. Afterwards
  * each {@link dev.weir.testkit.Checker} gives a {@link dev.weir.testkit.Verdict}, and the run
- * writes {@code report.json} (and, when it failed, its artifacts) to {@code
+ * writes {@code report.json}, {@code report.md} and {@code report.html} (charts of throughput, heap
+ * after GC and threads over time) and, when it failed, its artifacts to {@code
  * target/weir-stress/NAME-seedN}.
  *
  * <pre>{@code

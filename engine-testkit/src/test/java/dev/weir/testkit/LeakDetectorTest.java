@@ -2,7 +2,6 @@ package dev.weir.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,10 +76,8 @@ class LeakDetectorTest {
     List<byte[]> retained = new ArrayList<>();
     try (ResourceMonitor monitor = ResourceMonitor.manual()) {
       for (int step = 0; step < 6; step++) {
-        for (int i = 0; i < 100; i++) {
-          retained.add(new byte[64 * 1024]); // what a leaking node would keep: 6.4 MB per step
-        }
-        collectAndSample(monitor);
+        PlantedLeak.retain(retained, 100); // what a leaking node would keep: 6.4 MB per step
+        PlantedLeak.collectAndSample(monitor);
       }
       CheckResult leak = LeakDetector.of(10 * MIB, Duration.ZERO).check(monitor.samples());
 
@@ -90,14 +87,5 @@ class LeakDetectorTest {
           .allSatisfy(s -> assertThat(s.gcCount()).isPositive());
     }
     assertThat(retained).hasSize(600);
-  }
-
-  /** Forces a collection and samples once the monitor was told about it. */
-  @SuppressWarnings("DoNotCall")
-  private static void collectAndSample(ResourceMonitor monitor) {
-    long seen = monitor.collectionsSeen();
-    System.gc();
-    await().atMost(Duration.ofSeconds(30)).until(() -> monitor.collectionsSeen() > seen);
-    monitor.sample();
   }
 }
