@@ -24,6 +24,15 @@ import java.util.function.BooleanSupplier;
  * Ticks: a tick that fired pushed its cell, so it keeps the queues busy until it has run; a tick
  * that falls due after the quiet point is not part of it.
  *
+ * Pushes that leave no message on an edge (a fired tick, a wake-up handed to the single worker's
+ * inbox) are visible to the scan only as queued work. The single worker checks its inbox when it
+ * goes quiet, but a waiter can push (a VirtualClock advance firing a tick) and take its ticket after
+ * that check and before the observer reads the tickets. So the observer asks the queues once more,
+ * after reading the tickets, whether they are still quiet (ReadyQueues.stillQuiet): the push
+ * precedes the waiter's ticket increment, which precedes the observer's read of it, so a quiet point
+ * that read the ticket sees the push and serves nothing; the worker takes the pushed cell and a
+ * later quiet point answers.
+ *
  * Who is served: a waiter registers (`waiters`), then takes a ticket (`tickets`, increasing), then
  * looks itself (probeWhileQuiet); failing that it waits until `drainedUpTo` reaches its ticket. At a
  * quiet point with waiters, the observer reads `tickets` first and, if it then finds the graph
@@ -69,12 +78,13 @@ final class DrainWatch {
    * activation can begin (see the design note). Short and non-blocking but for a brief lock when it
    * serves waiters.
    */
-  void atQuietPoint() {
+  void atQuietPoint(BooleanSupplier stillQuiet) {
     if (waiters.get() == 0) {
       return;
     }
     long seen = tickets.get(); // before the scan: serves only tickets taken before it looked
-    if (isDrained()) {
+    // After reading the tickets: a push made before a ticket it read is seen here (design block).
+    if (isDrained() && stillQuiet.getAsBoolean()) {
       lock.lock();
       try {
         if (seen > drainedUpTo) {

@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,7 +140,8 @@ public final class GraphRuntime implements RunningGraph {
     }
     this.liveCells = new AtomicInteger(cells.length);
     this.drainWatch = new DrainWatch(links.toArray(new EdgeLink[0]), cells);
-    queues.observeQuietPoints(drainWatch::atQuietPoint);
+    BooleanSupplier stillQuiet = queues::stillQuiet;
+    queues.observeQuietPoints(() -> drainWatch.atQuietPoint(stillQuiet));
     if (micrometer != null) {
       links.forEach(link -> micrometer.bindEdge(link.edge));
       for (NodeCell cell : cells) {

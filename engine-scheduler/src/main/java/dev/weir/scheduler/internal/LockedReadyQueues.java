@@ -122,6 +122,12 @@ final class LockedReadyQueues extends ReadyQueues {
     quiet.signalAll();
   }
 
+  /** {@inheritDoc} Always: every push takes the lock the quiet point's observer holds. */
+  @Override
+  boolean stillQuiet() {
+    return true;
+  }
+
   @Override
   boolean probeWhileQuiet(BooleanSupplier probe) {
     lock.lock();

@@ -397,6 +397,12 @@ final class OwnedReadyQueues extends ReadyQueues {
    * <p>The seqlock of {@link #isQuiet} around the probe: an even phase that is unchanged after it
    * means the worker took nothing meanwhile, so no activation ran.
    */
+  /** {@inheritDoc} Other threads hand pushes to the inbox; the worker has not taken them in. */
+  @Override
+  boolean stillQuiet() {
+    return inbox.isEmpty();
+  }
+
   @Override
   boolean probeWhileQuiet(BooleanSupplier probe) {
     int before = (int) PHASE.getVolatile(this);

@@ -83,6 +83,13 @@ abstract class ReadyQueues {
   }
 
   /**
+   * For the quiet-point observer, on the thread at the quiet point: whether no push has arrived
+   * since it began. A push may be handed over without the lock the quiet point holds (the single
+   * worker's inbox); such a push means work is queued although the queues went quiet.
+   */
+  abstract boolean stillQuiet();
+
+  /**
    * Runs {@code probe} if the queues are quiet now, in such a way that no activation began or ran
    * while it ran; returns true only if they were quiet and the probe returned true.
    */

@@ -7,6 +7,7 @@ import dev.weir.core.Edge;
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Message;
 import dev.weir.core.PortSpec;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.Description;
@@ -66,7 +67,49 @@ public final class DrainWatchStress {
 
     @Actor
     public void quietPoint() {
-      watch.atQuietPoint();
+      watch.atQuietPoint(() -> true); // the locked queues' answer: pushes need the lock
+    }
+
+    @Arbiter
+    public void arbiter(I_Result r) {
+      r.r1 = watch.isServed(ticket) ? 1 : 0;
+    }
+  }
+
+  /**
+   * A push that leaves no message on an edge (a fired tick handed to the single worker's inbox):
+   * the waiter pushes, then takes its ticket; the quiet point, whose own inbox check came before
+   * the push, reads the tickets, scans (every edge empty) and asks whether the queues are still
+   * quiet. Only "read the tickets, then ask" keeps it from serving the new ticket while the pushed
+   * cell waits to run. Result: r1 = 1 if a quiet point served the waiter's ticket, 0 if not.
+   */
+  @JCStressTest
+  @Description("A quiet point never serves a waiter whose push is still waiting in the inbox.")
+  @Outcome(id = "0", expect = ACCEPTABLE, desc = "Not served: the pushed cell has not run.")
+  @Outcome(
+      id = "1",
+      expect = FORBIDDEN,
+      desc = "Served while the waiter's pushed cell (its tick) had not run yet.")
+  @State
+  public static class PushThenTicket {
+    private final NodeCell consumer = DetachedCell.create("c");
+    private final DrainWatch watch = new DrainWatch(new EdgeLink[0], new NodeCell[] {consumer});
+    private final AtomicBoolean inboxHoldsPush = new AtomicBoolean();
+    private long ticket;
+
+    public PushThenTicket() {
+      watch.register(); // another thread already waits, so every quiet point scans
+    }
+
+    @Actor
+    public void waiter() {
+      inboxHoldsPush.set(true); // volatile, as the inbox's hand-over
+      ticket = watch.register();
+    }
+
+    @Actor
+    public void quietPoint() {
+      watch.atQuietPoint(() -> !inboxHoldsPush.get());
     }
 
     @Arbiter
