@@ -6,9 +6,13 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Graph;
+import dev.weir.core.Message;
+import dev.weir.core.Node;
+import dev.weir.core.NodeContext;
 import dev.weir.core.Nodes;
 import dev.weir.core.OfferStatus;
 import dev.weir.core.OverflowPolicy;
+import dev.weir.core.PortSpec;
 import dev.weir.scheduler.DeadLetter;
 import dev.weir.scheduler.ErrorPolicy;
 import dev.weir.scheduler.Ingress;
@@ -235,6 +239,54 @@ class ShutdownLedgerTest {
                         Map.of(
                             "ingress:in->stuck.in",
                             Map.of(DeadLetter.Reason.SHUTDOWN_UNDELIVERED, 3L))));
+    await().atMost(LONG).until(() -> !running.isRunning());
+  }
+
+  /**
+   * Regression: a stop that gave up on a node stuck in {@code onStop} during a restart reported it
+   * "still in onMessage" (the last hook tagged), since restarts did not tag onStop and onStart.
+   */
+  @Test
+  void stop_withANodeStuckInOnStopWhileRestarting_namesOnStop() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    PortSpec<Long> in = PortSpec.of("in", Long.class);
+    Node failsThenHangsInStop =
+        new Node() {
+          @Override
+          public List<PortSpec<?>> inputs() {
+            return List.of(in);
+          }
+
+          @Override
+          public void onMessage(NodeContext ctx, PortSpec<?> port, Message<?> message) {
+            throw new IllegalStateException("planted failure");
+          }
+
+          @Override
+          public void onStop(NodeContext ctx) {
+            entered.countDown();
+            awaitUninterruptibly(release);
+          }
+        };
+    Graph graph =
+        Graph.builder("stuck-in-stop")
+            .add("restarting", failsThenHangsInStop, ErrorPolicy.restart(3, Duration.ofMinutes(1)))
+            .ingress("in", "restarting.in")
+            .build();
+    RunningGraph running = Scheduler.builder().workers(1).build().start(graph);
+    ShutdownReport report;
+    try {
+      assertThat(running.ingress("in", Long.class).offer(0L).status())
+          .isEqualTo(OfferStatus.ACCEPTED);
+      assertThat(entered.await(LONG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+      report = running.stop(Duration.ofMillis(50));
+    } finally {
+      release.countDown();
+    }
+
+    assertThat(report.timedOut()).isTrue();
+    assertThat(node(report, "restarting").stuckIn()).as(report.render()).isEqualTo("onStop");
     await().atMost(LONG).until(() -> !running.isRunning());
   }
 

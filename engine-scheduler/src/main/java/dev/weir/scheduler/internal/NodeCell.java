@@ -99,7 +99,11 @@ final class NodeCell implements NodeContext, InputGate {
   private static final int HOOK_TICK = 1;
   private static final int HOOK_FINISH = 2;
   private static final int HOOK_PULL = 3;
-  private static final String[] HOOK_NAMES = {"onMessage", "onTick", "onFinish", "pull"};
+  private static final int HOOK_START = 4;
+  private static final int HOOK_STOP = 5;
+  private static final String[] HOOK_NAMES = {
+    "onMessage", "onTick", "onFinish", "pull", "onStart", "onStop"
+  };
 
   private static final VarHandle STATE;
   private static final VarHandle LAST_HOOK;
@@ -726,6 +730,7 @@ final class NodeCell implements NodeContext, InputGate {
     EngineLog.nodeRestarting(
         log, runtime.name(), name, restartTimes.size(), policy.maxRestarts(), policy.window());
     callOnStop();
+    LAST_HOOK.setOpaque(this, HOOK_START);
     try {
       node.onStart(this);
     } catch (Throwable t) {
@@ -794,6 +799,7 @@ final class NodeCell implements NodeContext, InputGate {
   /** Runs onStop once; exceptions are logged and returned. */
   @Nullable Throwable callOnStop() {
     inStop = true;
+    LAST_HOOK.setOpaque(this, HOOK_STOP);
     try {
       node.onStop(this);
       return null;
