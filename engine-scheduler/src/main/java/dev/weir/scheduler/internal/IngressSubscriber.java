@@ -266,7 +266,12 @@ public final class IngressSubscriber<T> implements GraphSubscriber<T> {
         }
         finish(
             new IllegalStateException(
-                "ingress '" + gate.name() + "' closed before the stream ended: the graph stopped"));
+                "ingress '"
+                    + gate.name()
+                    + "' closed before the stream ended: "
+                    + (gate.isCompleted()
+                        ? "the application called Ingress.complete() while the stream still ran"
+                        : "the graph stopped")));
         continue; // an item arriving later is handed to the closed ingress, which counts it
       }
       if (overflowed && !cancelled) {

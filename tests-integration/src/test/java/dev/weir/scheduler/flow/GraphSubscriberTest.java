@@ -142,8 +142,32 @@ class GraphSubscriberTest {
     }
     await().atMost(WAIT).untilTrue(cancelled);
     assertThatThrownBy(() -> in.completion().toCompletableFuture().get(20, TimeUnit.SECONDS))
-        .hasCauseInstanceOf(IllegalStateException.class);
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the graph stopped");
     assertThat(in.refused()).isZero();
+  }
+
+  @Test
+  void ingressCompleted_whileStreaming_cancelsUpstreamAndSaysWhoEndedIt() throws Exception {
+    FlowSink<Long> out = GraphFlows.publisherSink(Long.class);
+    RunningGraph running = startGated(out);
+    AtomicBoolean cancelled = new AtomicBoolean();
+    GraphSubscriber<Long> in = GraphFlows.subscriber(running, "in", Long.class);
+    try {
+      Flux<Long> endless =
+          Flux.range(0, Integer.MAX_VALUE)
+              .map(Integer::longValue)
+              .doOnCancel(() -> cancelled.set(true));
+      JdkFlowAdapter.publisherToFlowPublisher(endless).subscribe(in);
+      await().atMost(WAIT).until(() -> in.forwarded() == CAPACITY);
+      running.ingress("in", Long.class).complete();
+      await().atMost(WAIT).untilTrue(cancelled);
+      assertThatThrownBy(() -> in.completion().toCompletableFuture().get(20, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("Ingress.complete()");
+    } finally {
+      running.stop(Duration.ofMillis(100));
+    }
   }
 
   @Test
