@@ -49,6 +49,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MpscRingEdgeConcurrencyTest {
 
+  /**
+   * A hang detector, not a time budget: a run fails only if no message moved for this long, so a
+   * slow or loaded machine cannot fail it.
+   */
+  private static final long NO_PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(60);
+
   static final int PER_PRODUCER = 100_000;
   static final PortSpec<Item> IN = PortSpec.of("in", Item.class);
   static final String ID = "ingress->consumer.in";
@@ -201,12 +207,17 @@ class MpscRingEdgeConcurrencyTest {
       delivered[p] = new BitSet(PER_PRODUCER);
     }
     long polled = 0;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long deadline = System.nanoTime() + NO_PROGRESS_NANOS;
+    long offeredSeen = 0;
     start.countDown();
     // Consume only once the edge has overflowed, so that every run exercises the full path.
     while (overflows(edge.stats()) == 0 && problem.get() == null) {
-      if (System.nanoTime() > deadline) {
-        problem.set("deadline: the edge never overflowed, stats " + edge.stats());
+      long offered = edge.stats().offered();
+      if (offered != offeredSeen) {
+        offeredSeen = offered;
+        deadline = System.nanoTime() + NO_PROGRESS_NANOS;
+      } else if (System.nanoTime() > deadline) {
+        problem.set("no offer for 60 s and the edge never overflowed, stats " + edge.stats());
       }
       Thread.yield();
     }
@@ -221,11 +232,13 @@ class MpscRingEdgeConcurrencyTest {
           producing = false; // join below orders their offers before the last drain
         }
         if (System.nanoTime() > deadline) {
-          problem.set("deadline: consumer stuck at " + polled + " messages, stats " + edge.stats());
+          problem.set(
+              "no message for 60 s: stuck at " + polled + " messages, stats " + edge.stats());
         }
         Thread.onSpinWait();
         continue;
       }
+      deadline = System.nanoTime() + NO_PROGRESS_NANOS;
       polled++;
       Item item = m.payload();
       int p = item.producer;
@@ -342,16 +355,18 @@ class MpscRingEdgeConcurrencyTest {
     int[] nextData = new int[producers];
     int[] nextControl = new int[producers];
     long delivered = 0;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    long deadline = System.nanoTime() + NO_PROGRESS_NANOS;
     while (total < (long) producers * perProducer && problem.get() == null) {
       Message<Item> m = edge.poll();
       if (m == null) {
         if (System.nanoTime() > deadline) {
-          problem.set("deadline at " + total + " messages, stats " + edge.stats());
+          problem.set(
+              "no message for 60 s: stuck at " + total + " messages, stats " + edge.stats());
         }
         Thread.onSpinWait();
         continue;
       }
+      deadline = System.nanoTime() + NO_PROGRESS_NANOS;
       total++;
       Item item = m.payload();
       if (m.isControl()) {
