@@ -13,6 +13,7 @@ import dev.weir.core.InputGate;
 import dev.weir.core.Message;
 import dev.weir.core.Node;
 import dev.weir.core.NodeContext;
+import dev.weir.core.Nodes;
 import dev.weir.core.OfferStatus;
 import dev.weir.core.PortSpec;
 import dev.weir.scheduler.SchedulerFixtures.CollectingSink;
@@ -50,11 +51,10 @@ class AwaitDrainedTest {
   @ValueSource(ints = {1, 2})
   void awaitDrained_tickerFeedingASlowConsumer_returnsTrueBetweenTwoTicks(int workers)
       throws Exception {
-    Ticker ticker = new Ticker(Duration.ofMillis(1));
     SlowSink slow = new SlowSink(Duration.ofNanos(800_000));
     Graph graph =
         Graph.builder("drained-ticking")
-            .add("ticker", ticker)
+            .add("ticker", Nodes.ticker(Duration.ofMillis(1)))
             .add("slow", slow)
             .connect("ticker.out", "slow.in", EdgeSpec.blocking(16))
             .build();
@@ -181,7 +181,7 @@ class AwaitDrainedTest {
     SlowSink ticks = new SlowSink(Duration.ZERO);
     Graph graph =
         Graph.builder("drained-offers")
-            .add("ticker", new Ticker(Duration.ofMillis(1)))
+            .add("ticker", Nodes.ticker(Duration.ofMillis(1)))
             .add("ticks", ticks)
             .add("sink", sink)
             .connect("ticker.out", "ticks.in")
@@ -231,35 +231,6 @@ class AwaitDrainedTest {
           .hasMessageContaining("timeout");
     } finally {
       stopQuietly(running);
-    }
-  }
-
-  /** Emits its tick count on every tick. */
-  private static final class Ticker implements Node {
-    static final PortSpec<Long> OUT = PortSpec.of("out", Long.class);
-    private final Duration interval;
-    private long ticks;
-
-    Ticker(Duration interval) {
-      this.interval = interval;
-    }
-
-    @Override
-    public List<PortSpec<?>> outputs() {
-      return List.of(OUT);
-    }
-
-    @Override
-    public Duration tickInterval() {
-      return interval;
-    }
-
-    @Override
-    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {}
-
-    @Override
-    public void onTick(NodeContext ctx) {
-      ctx.emit(OUT, ++ticks);
     }
   }
 

@@ -131,12 +131,7 @@ class GraphSubscriberTest {
     AtomicBoolean cancelled = new AtomicBoolean();
     GraphSubscriber<Long> in = GraphFlows.subscriber(running, "in", Long.class);
     try {
-      Flux<Long> endless =
-          Flux.range(0, Integer.MAX_VALUE)
-              .map(Integer::longValue)
-              .doOnCancel(() -> cancelled.set(true));
-      JdkFlowAdapter.publisherToFlowPublisher(endless).subscribe(in);
-      await().atMost(WAIT).until(() -> in.forwarded() == CAPACITY);
+      feedEndlessly(in, cancelled);
     } finally {
       running.stop(Duration.ofMillis(100));
     }
@@ -154,12 +149,7 @@ class GraphSubscriberTest {
     AtomicBoolean cancelled = new AtomicBoolean();
     GraphSubscriber<Long> in = GraphFlows.subscriber(running, "in", Long.class);
     try {
-      Flux<Long> endless =
-          Flux.range(0, Integer.MAX_VALUE)
-              .map(Integer::longValue)
-              .doOnCancel(() -> cancelled.set(true));
-      JdkFlowAdapter.publisherToFlowPublisher(endless).subscribe(in);
-      await().atMost(WAIT).until(() -> in.forwarded() == CAPACITY);
+      feedEndlessly(in, cancelled);
       running.ingress("in", Long.class).complete();
       await().atMost(WAIT).untilTrue(cancelled);
       assertThatThrownBy(() -> in.completion().toCompletableFuture().get(20, TimeUnit.SECONDS))
@@ -168,6 +158,16 @@ class GraphSubscriberTest {
     } finally {
       running.stop(Duration.ofMillis(100));
     }
+  }
+
+  /** Subscribes {@code in} to an endless stream and waits until the ingress edge is full. */
+  private static void feedEndlessly(GraphSubscriber<Long> in, AtomicBoolean cancelled) {
+    Flux<Long> endless =
+        Flux.range(0, Integer.MAX_VALUE)
+            .map(Integer::longValue)
+            .doOnCancel(() -> cancelled.set(true));
+    JdkFlowAdapter.publisherToFlowPublisher(endless).subscribe(in);
+    await().atMost(WAIT).until(() -> in.forwarded() == CAPACITY);
   }
 
   @Test
