@@ -43,7 +43,9 @@ record CaseModel(
     /** Counts one message as emitted but never hands it to the engine: a lost message. */
     LOSE_ONE,
     /** Numbers two messages in order and emits them swapped: a reordering. */
-    SWAP_TWO
+    SWAP_TWO,
+    /** Never returns from its third message until the run gives up on the case: a hang. */
+    HANG
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.weir.stress.random.CaseModel.PlantedBug;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -57,8 +58,11 @@ final class HopNode implements Node {
   private long seq;
   private @Nullable Token held;
 
-  HopNode(NodeModel model, long caseSeed, @Nullable PlantedBug planted) {
+  private final AtomicBoolean released;
+
+  HopNode(NodeModel model, long caseSeed, @Nullable PlantedBug planted, AtomicBoolean released) {
     this.model = model;
+    this.released = released;
     this.faults = new SplittableRandom(caseSeed ^ (0x5DEECE66DL * (model.index() + 1)));
     this.planted = planted;
   }
@@ -92,7 +96,12 @@ final class HopNode implements Node {
     }
     Token out = token.forwardedBy(model.index(), ++seq);
     if (planted != null && !out.control() && out.seq() == 3) {
-      if (planted == PlantedBug.SWAP_TWO) {
+      if (planted == PlantedBug.HANG) {
+        while (!released.get()) {
+          LockSupport.parkNanos(1_000_000L); // stuck, until the runner gives up on the case
+        }
+        emit(ctx, out);
+      } else if (planted == PlantedBug.SWAP_TWO) {
         held = out; // numbered 3, emitted after 4
       } else {
         emitted++; // counted as offered, never handed to the engine
