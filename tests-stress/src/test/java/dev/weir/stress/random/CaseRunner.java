@@ -121,11 +121,12 @@ final class CaseRunner {
       }
       last = running.snapshot();
       checkDepth(last, capacities, controlCapacities, coalescing, depth, held);
-      long external = 0;
+      long external = running.progress();
       for (Feeder f : feeders) {
         external += f.progress();
       }
-      if (detector.stalled(NoProgressDetector.signature(last, external))) {
+      if (detector.stalled(NoProgressDetector.signature(last, external))
+          && (!fed || last.hasPendingWork())) {
         hang = (fed ? "draining: " : "feeding: ") + detector.describe();
       }
     }

@@ -6,10 +6,12 @@ import java.time.Duration;
 
 /**
  * Tells a hung graph from a slow one without a deadline on the whole case: progress is any counter
- * moving (an edge's accepted, delivered, dropped, evicted, coalesced, failed, rejected, closed or
- * discarded count, a node's processed messages, an application thread's finished offers), and the
- * case is hung only when none of them moved for a whole window. A slow machine stretches a case;
- * only a graph that stopped doing anything trips it. Refused offers ({@code blocked}) and
+ * moving ({@link dev.weir.scheduler.RunningGraph#progress()}, which counts each message as its hook
+ * returns; an edge's accepted, delivered, dropped, evicted, coalesced, failed, rejected, closed or
+ * discarded count; a node's errors and restarts; an application thread's finished offers), and the
+ * case is hung only when none of them moved for a whole window while work was pending ({@link
+ * GraphSnapshot#hasPendingWork()}) or the application was still feeding. A slow machine stretches a
+ * case; only a graph that stopped doing anything trips it. Refused offers ({@code blocked}) and
  * activations are left out: a producer retrying against a full edge, or a node woken for nothing,
  * is not progress.
  *
