@@ -101,13 +101,24 @@ final class CaseGenerator {
                 feeders,
                 messages,
                 random.nextInt(3) == 0 ? 0 : 0.02 + random.nextDouble() * 0.1,
-                random.nextBoolean()));
+                random.nextBoolean(),
+                random.nextInt(3) == 0 ? 0.5 : 0));
         feeder += feeders;
       }
       int workers = new int[] {1, 2, 4}[random.nextInt(3)];
       int batch = new int[] {1, 4, 64, 256}[random.nextInt(4)];
+      double perturbation = random.nextInt(4) == 0 ? 0.2 : 0;
       return new CaseModel(
-          seed, shape, workers, batch, nodes, edges, ingresses, List.copyOf(units), null);
+          seed,
+          shape,
+          workers,
+          batch,
+          perturbation,
+          nodes,
+          edges,
+          ingresses,
+          List.copyOf(units),
+          null);
     }
 
     private String drawShape() {

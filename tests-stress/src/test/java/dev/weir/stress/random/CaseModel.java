@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param shape the shape family (chain, diamond, fan-out, fan-in, nested, dag)
  * @param workers scheduler workers: 1, 2 or 4
  * @param batchLimit the scheduler's batch limit
+ * @param perturbation the scheduler's pick perturbation (0: plain FIFO within a band)
  * @param nodes every node, in topological order; {@code index} is the position
  * @param edges every node-to-node edge
  * @param ingresses every ingress
@@ -32,6 +33,7 @@ record CaseModel(
     String shape,
     int workers,
     int batchLimit,
+    double perturbation,
     List<NodeModel> nodes,
     List<EdgeModel> edges,
     List<IngressModel> ingresses,
@@ -97,7 +99,8 @@ record CaseModel(
    * @param feeders how many application threads feed it
    * @param messages how many messages each feeder sends
    * @param controlRate the share of CONTROL messages among them
-   * @param blockingPut whether feeders wait in {@code put} or spin on {@code offer}
+   * @param blockingPut whether feeders wait in {@code put} or try {@code offer} first
+   * @param batchRate the share of DATA tokens sent in batches ({@code offerAll}, {@code putAll})
    */
   record IngressModel(
       String name,
@@ -107,7 +110,8 @@ record CaseModel(
       int feeders,
       int messages,
       double controlRate,
-      boolean blockingPut) {}
+      boolean blockingPut,
+      double batchRate) {}
 
   /**
    * A top-level unit: one node, or a chain of nodes nested {@code nodes.size()} subgraphs deep.
@@ -128,7 +132,8 @@ record CaseModel(
 
   /** Returns the same case with a planted bug. */
   CaseModel withPlanted(Planted bug) {
-    return new CaseModel(seed, shape, workers, batchLimit, nodes, edges, ingresses, units, bug);
+    return new CaseModel(
+        seed, shape, workers, batchLimit, perturbation, nodes, edges, ingresses, units, bug);
   }
 
   /** Returns the edges out of a node. */
@@ -208,7 +213,8 @@ record CaseModel(
           .append(' ')
           .append(policyName(i.spec().policy()))
           .append('/')
-          .append(i.spec().capacity());
+          .append(i.spec().capacity())
+          .append(i.batchRate() > 0 ? " batches" : "");
     }
     int nested = 0;
     for (Unit u : units) {
@@ -224,6 +230,7 @@ record CaseModel(
         + workers
         + " batch="
         + batchLimit
+        + (perturbation > 0 ? " perturbation=" + perturbation : "")
         + " ingress=["
         + feeds
         + "] policies="

@@ -85,6 +85,7 @@ final class CaseRunner {
         Scheduler.builder()
             .workers(model.workers())
             .batchLimit(model.batchLimit())
+            .pickPerturbation(model.perturbation())
             .seed(model.seed())
             .deadLetters(letters::add)
             .build()

@@ -3,6 +3,7 @@ package dev.weir.stress.random;
 import dev.weir.core.Message;
 import dev.weir.core.OfferResult;
 import dev.weir.core.OfferStatus;
+import dev.weir.scheduler.BatchOfferResult;
 import dev.weir.scheduler.Ingress;
 import dev.weir.stress.random.CaseModel.IngressModel;
 import java.time.Duration;
@@ -72,7 +73,15 @@ final class Feeder implements Runnable {
     try {
       for (int i = 0; i < model.messages() && !abort.get(); i++) {
         boolean control = random.nextDouble() < model.controlRate();
-        long id = ((long) (feederIndex + 1) << 32) | i;
+        if (!control && random.nextDouble() < model.batchRate()) {
+          int size = Math.min(2 + random.nextInt(15), model.messages() - i);
+          if (!sendBatch(i, size)) {
+            return;
+          }
+          i += size - 1;
+          continue;
+        }
+        long id = id(i);
         Token token = Token.fed(stream(), i + 1, control, random.nextInt(4), id);
         OfferResult result = control ? ingress.offerControl(token) : send(token);
         progress.incrementAndGet();
@@ -105,6 +114,66 @@ final class Feeder implements Runnable {
       interrupted = true;
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Sends tokens {@code first .. first + size - 1} as DATA with {@code offerAll} or {@code putAll},
+   * resuming after each refusal: BLOCKED retries the rest, FAILED (a full FAIL edge) leaves the
+   * refused token unsent and goes on with the ones after it.
+   *
+   * @return false if the ingress closed or the run aborted
+   */
+  private boolean sendBatch(int first, int size) {
+    List<Token> batch = new ArrayList<>();
+    for (int k = 0; k < size; k++) {
+      int i = first + k;
+      batch.add(Token.fed(stream(), i + 1, false, random.nextInt(4), id(i)));
+    }
+    boolean blocking = model.blockingPut();
+    while (!batch.isEmpty()) {
+      BatchOfferResult r = blocking ? ingress.putAll(batch, PUT_SLICE) : ingress.offerAll(batch);
+      blocking = true;
+      for (OfferStatus s :
+          List.of(
+              OfferStatus.ACCEPTED,
+              OfferStatus.EVICTED,
+              OfferStatus.COALESCED,
+              OfferStatus.DROPPED)) {
+        if (r.count(s) > 0) {
+          outcomes.merge(s, (long) r.count(s), Long::sum);
+        }
+      }
+      for (int k = 0; k < r.taken(); k++) {
+        sentIds.add(batch.get(k).ids()[0]);
+      }
+      progress.addAndGet(r.taken());
+      OfferResult refusal = r.refusal();
+      if (refusal == null) {
+        return true;
+      }
+      batch = new ArrayList<>(batch.subList(r.taken(), batch.size()));
+      switch (refusal.status()) {
+        case BLOCKED -> {
+          if (abort.get() || Thread.currentThread().isInterrupted()) {
+            return false;
+          }
+        }
+        case FAILED -> {
+          outcomes.merge(OfferStatus.FAILED, 1L, Long::sum);
+          progress.incrementAndGet();
+          batch.remove(0);
+        }
+        default -> {
+          outcomes.merge(refusal.status(), 1L, Long::sum);
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private long id(int i) {
+    return ((long) (feederIndex + 1) << 32) | i;
   }
 
   private OfferResult send(Token token) throws InterruptedException {
