@@ -38,4 +38,14 @@ final class NodeCounters {
   long read(int counter) {
     return (long) LONGS.getOpaque(values, counter);
   }
+
+  /**
+   * This node's share of {@code RunningGraph.progress()}: messages processed plus ticks run. Each
+   * term is single-writer and read with opaque mode, so per counter a later read never returns less
+   * than an earlier one (coherence, also across threads ordered by happens-before): the sum never
+   * decreases either. Pinned by ProgressCounterStress.
+   */
+  long progress() {
+    return read(MESSAGES) + read(TICKS);
+  }
 }
