@@ -1213,9 +1213,9 @@ final class NodeCell implements NodeContext, InputGate {
   }
 
   /**
-   * The activation took the pending tick at {@code now}: one tick delivered, and the interval
-   * boundaries that passed since the one it fired for are missed (ticks never queue up); then the
-   * entry goes back into the wheel at the next boundary after now.
+   * The activation took the pending tick at {@code now}: one tick to deliver (counted in TICKS once
+   * onTick returned), and the interval boundaries that passed since the one it fired for are missed
+   * (ticks never queue up); then the entry goes back into the wheel at the next boundary after now.
    */
   private void takeTick(long now) {
     TickTimers.Entry entry = tickEntry;
@@ -1223,7 +1223,6 @@ final class NodeCell implements NodeContext, InputGate {
       return;
     }
     long missed = now > entry.due ? (now - entry.due) / entry.interval : 0;
-    counters.increment(NodeCounters.TICKS);
     if (missed > 0) {
       counters.add(NodeCounters.MISSED_TICKS, missed);
     }
