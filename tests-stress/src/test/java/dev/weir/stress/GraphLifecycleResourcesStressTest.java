@@ -8,6 +8,7 @@ import dev.weir.core.EdgeSpec;
 import dev.weir.core.Graph;
 import dev.weir.core.Nodes;
 import dev.weir.core.OfferStatus;
+import dev.weir.core.OverflowPolicy;
 import dev.weir.scheduler.RunningGraph;
 import dev.weir.scheduler.Scheduler;
 import dev.weir.scheduler.ShutdownReport;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * application that builds a graph per tenant or per request does.
  *
  * <pre>
- *   ingress:in ──► parse-N ──► sink-N        ticker-N (every 1 ms)
+ *   ingress:in ──► parse-N ──► sink-N        ticker-N (every 1 ms) ──► ticks-N
  * </pre>
  *
  * <p>Guards against thread, meter, file-descriptor, logger and heap leaks. After the last stop: no
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bug it caught: a logger per distinct node name lived forever. Each node got the SLF4J logger
  * {@code dev.weir.node.<name>}, which the binding keeps for the life of the JVM: after a 100,000
- * node graph stopped, 100,003 loggers (18 MB) stayed reachable, and here every graph added three.
+ * node graph stopped, 100,003 loggers (18 MB) stayed reachable, and here every graph added four.
  * Node lines now go to the one logger {@code dev.weir.node} with the node as a key/value pair.
  *
  * <p>Run it at nightly scale: {@code mvn -B -ntp -pl tests-stress verify
@@ -110,6 +111,11 @@ class GraphLifecycleResourcesStressTest {
             .add("parse-" + name, Nodes.map(String.class, Long.class, Long::parseLong))
             .add("sink-" + name, Nodes.sink(Long.class, summed::addAndGet))
             .add("ticker-" + name, Nodes.ticker(Duration.ofMillis(1)))
+            .add("ticks-" + name, Nodes.sink(Long.class, tick -> {}))
+            .connect(
+                "ticker-" + name + ".out",
+                "ticks-" + name + ".in",
+                EdgeSpec.of(4, OverflowPolicy.LATEST))
             .ingress("in", "parse-" + name + ".in", EdgeSpec.blocking(16))
             .connect("parse-" + name + ".out", "sink-" + name + ".in", EdgeSpec.blocking(16))
             .build();

@@ -191,36 +191,43 @@ class TickTest {
     }
   }
 
+  /**
+   * Starts a ticker (every 10 ms) into a sink that holds its worker inside its first message, on
+   * two workers, and advances the clock until the ticker is blocked: tick 1 reaches the sink, tick
+   * 2 fills the capacity-1 edge, tick 3 is parked in the ticker's outbox.
+   */
+  private static RunningGraph blockedTicker(
+      String name, VirtualClock clock, Ticker ticker, GatedSink sink) throws Exception {
+    Graph graph =
+        Graph.builder(name)
+            .add("ticker", ticker)
+            .add("sink", sink)
+            .connect("ticker.out", "sink.in", EdgeSpec.blocking(1))
+            .build();
+    // Two workers: one is held inside the sink, the other serves the ticker.
+    RunningGraph running = Scheduler.builder().workers(2).clock(clock).build().start(graph);
+    for (int tick = 1; tick <= 3; tick++) {
+      clock.advance(Duration.ofMillis(10));
+      int expected = tick;
+      waiting().until(() -> ticker.ticks() == expected);
+      if (tick == 1) {
+        assertThat(sink.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+    waiting().until(() -> running.snapshot().node("ticker").state() == NodeState.BLOCKED);
+    return running;
+  }
+
   @Test
   void onTick_nodeBlockedOnAFullEdge_getsNoTickUntilUnblockedThenOne() throws Exception {
     VirtualClock clock = VirtualClock.start();
     Ticker ticker = new Ticker(Duration.ofMillis(10));
     GatedSink sink = new GatedSink();
-    Graph graph =
-        Graph.builder("tick-blocked")
-            .add("ticker", ticker)
-            .add("sink", sink)
-            .connect("ticker.out", "sink.in", EdgeSpec.blocking(1))
-            .build();
-
-    // Two workers: one is held inside the sink, the other serves the ticker.
-    RunningGraph running = Scheduler.builder().workers(2).clock(clock).build().start(graph);
+    RunningGraph running = blockedTicker("tick-blocked", clock, ticker, sink);
     try {
-      // Tick 1 reaches the sink, which holds on to it; tick 2 fills the edge; tick 3 is parked.
-      for (int tick = 1; tick <= 3; tick++) {
-        clock.advance(Duration.ofMillis(10));
-        int expected = tick;
-        waiting().until(() -> ticker.ticks() == expected);
-        if (tick == 1) {
-          assertThat(sink.entered.await(30, TimeUnit.SECONDS)).isTrue();
-        }
-      }
-      waiting().until(() -> running.snapshot().node("ticker").state() == NodeState.BLOCKED);
-
       // The tick due at 40 ms fires and wakes the ticker, which only retries its outbox; the tick
-      // stays pending, so the ticker leaves the timetable until it takes it: the boundaries at 50
-      // to
-      // 80 ms fire nothing and wake nobody.
+      // stays pending, so the ticker is out of the timetable until it takes it: the boundaries at
+      // 50 to 80 ms fire nothing and wake nobody.
       long activations = running.snapshot().node("ticker").activations();
       clock.advance(Duration.ofMillis(10));
       waiting().until(() -> running.snapshot().node("ticker").activations() > activations);
@@ -259,21 +266,9 @@ class TickTest {
     VirtualClock clock = VirtualClock.start();
     Ticker ticker = new Ticker(Duration.ofMillis(10));
     GatedSink sink = new GatedSink();
-    Graph graph =
-        Graph.builder("tick-stop-pending")
-            .add("ticker", ticker)
-            .add("sink", sink)
-            .connect("ticker.out", "sink.in", EdgeSpec.blocking(1))
-            .build();
-    RunningGraph running = Scheduler.builder().workers(2).clock(clock).build().start(graph);
+    RunningGraph running = blockedTicker("tick-stop-pending", clock, ticker, sink);
     ShutdownReport report;
     try {
-      for (int tick = 1; tick <= 3; tick++) {
-        clock.advance(Duration.ofMillis(10));
-        int expected = tick;
-        waiting().until(() -> ticker.ticks() == expected);
-      }
-      waiting().until(() -> running.snapshot().node("ticker").state() == NodeState.BLOCKED);
       for (int interval = 0; interval < 5; interval++) {
         clock.advance(Duration.ofMillis(10)); // 40 to 80 ms: one tick pending, never taken
       }

@@ -1259,6 +1259,11 @@ final class NodeCell implements NodeContext, InputGate {
     return passed > 0 ? counted + passed / entry.interval : counted;
   }
 
+  /** Whether a tick fired and was not taken yet; for views and tests. */
+  boolean tickPendingView() {
+    return tickPending.get();
+  }
+
   /** The node terminated (or is stopping for good): its ticks end and are accounted for. */
   private void closeTicks() {
     TickTimers.Entry entry = tickEntry;
