@@ -66,6 +66,11 @@ public record GraphSnapshot(
    * @param restarts how many times it was restarted
    * @param unrouted messages it emitted to an output with no edge (they go nowhere; counted so that
    *     nothing disappears unseen)
+   * @param ticks how many times its {@code onTick} was called
+   * @param missedTicks interval boundaries of its tick that passed without a tick of their own (it
+   *     was busy, blocked or waiting for a worker, the clock jumped, or it stopped with a tick
+   *     due): {@code ticks + missedTicks} is the number of boundaries from its start to its last
+   *     tick, or to its end once it stopped
    */
   public record NodeView(
       String name,
@@ -75,7 +80,9 @@ public record GraphSnapshot(
       long messages,
       long errors,
       long restarts,
-      long unrouted) {
+      long unrouted,
+      long ticks,
+      long missedTicks) {
 
     /**
      * Makes a snapshot value; the engine makes these, tests may too.
@@ -88,6 +95,8 @@ public record GraphSnapshot(
      * @param errors the {@link #errors()} component
      * @param restarts the {@link #restarts()} component
      * @param unrouted the {@link #unrouted()} component
+     * @param ticks the {@link #ticks()} component
+     * @param missedTicks the {@link #missedTicks()} component
      * @throws NullPointerException if a component other than {@code blockedOn} is null, naming it
      */
     public NodeView {
@@ -197,6 +206,9 @@ public record GraphSnapshot(
       sb.append(" restarts=").append(n.restarts());
       if (n.unrouted() > 0) {
         sb.append(" unrouted=").append(n.unrouted());
+      }
+      if (n.ticks() + n.missedTicks() > 0) {
+        sb.append(" ticks=").append(n.ticks()).append(" missedTicks=").append(n.missedTicks());
       }
       sb.append('\n');
     }

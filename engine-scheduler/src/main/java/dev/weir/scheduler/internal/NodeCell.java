@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Concurrency: `state` admits one activation at a time.
@@ -155,7 +154,16 @@ final class NodeCell implements NodeContext, InputGate {
 
   private volatile @Nullable NodeState lifecycle;
   private volatile @Nullable String blockedOn;
+
+  /**
+   * A tick fired and not yet taken. Set by the tick wheel's pass (under its lock), cleared by the
+   * activation that takes it or by the wheel's close: the volatile write hands the cell the fired
+   * entry (see TickTimers, "Concurrency").
+   */
   private final AtomicBoolean tickPending = new AtomicBoolean();
+
+  /** This node's place in the tick wheel, or null if it does not tick; set before the workers. */
+  TickTimers.@Nullable Entry tickEntry;
 
   /** Set by pause(), cleared by resume(), from any thread; read before each input message. */
   private volatile boolean inputPaused;
@@ -235,7 +243,7 @@ final class NodeCell implements NodeContext, InputGate {
     this.policy = config.errorPolicyOf(name);
     this.runtime = runtime;
     this.clock = config.clock();
-    this.log = LoggerFactory.getLogger("dev.weir.node." + name.replace('/', '.'));
+    this.log = new NodeLogger(name);
     this.traceIds = TraceIds.seeded(TraceIds.derive(config.seed(), index));
     this.batchLimit = config.batchLimit();
     List<PortSpec<?>> declared = node.outputs();
@@ -375,7 +383,9 @@ final class NodeCell implements NodeContext, InputGate {
       flushOutbox();
     }
     if (!blocked && tickPending.getAndSet(false)) {
-      runtime.events.record(clock.nanoTime(), EventLog.Type.TICK, index, 0);
+      long now = clock.nanoTime();
+      takeTick(now);
+      runtime.events.record(now, EventLog.Type.TICK, index, 0);
       invoke(HOOK_TICK, null, null);
       counters.increment(NodeCounters.TICKS);
     }
@@ -646,6 +656,7 @@ final class NodeCell implements NodeContext, InputGate {
       }
     }
     lifecycle = NodeState.FINISHED;
+    closeTicks();
     runtime.events.record(clock.nanoTime(), EventLog.Type.FINISH, index, 0);
     runtime.cellDone(this);
   }
@@ -686,6 +697,7 @@ final class NodeCell implements NodeContext, InputGate {
     signalTouchedConsumers();
     if (!blocked && !isTerminated()) {
       lifecycle = NodeState.FINISHED;
+      closeTicks();
       runtime.events.record(clock.nanoTime(), EventLog.Type.FINISH, index, 0);
       runtime.cellDone(this);
     }
@@ -800,6 +812,7 @@ final class NodeCell implements NodeContext, InputGate {
     }
     EngineLog.nodeStopped(log, runtime.name(), name, why, cause);
     lifecycle = NodeState.FAILED;
+    closeTicks();
     // No more skipped input signals from here on, before the discard (see "Blocked cells"); the
     // parked messages themselves are dead-lettered below.
     markUnblocked();
@@ -908,6 +921,7 @@ final class NodeCell implements NodeContext, InputGate {
     if (lifecycle == null || lifecycle == NodeState.FINISHED) {
       lifecycle = NodeState.STOPPED;
     }
+    closeTicks();
     NodeClaims.release(runtime, node);
   }
 
@@ -1239,15 +1253,70 @@ final class NodeCell implements NodeContext, InputGate {
 
   // ------------------------------------------------------------------ ticks and views
 
-  /** Called by the timers (any worker): one pending tick, however many intervals passed. */
-  void tickDue(long latenessNanos, long missed) {
-    // A tick still pending (the node is blocked or busy) absorbs this one, which is missed too.
-    long merged = tickPending.getAndSet(true) ? missed + 1 : missed;
-    if (merged > 0) {
-      counters.addFromTimer(NodeCounters.MISSED_TICKS, merged);
-    }
-    runtime.recordTickLateness(latenessNanos);
+  /** The tick wheel's pass, under its lock: the entry fired; the cell owns it now. */
+  void tickFired() {
+    tickPending.set(true); // release: hands the entry over; pairs with takeTick's getAndSet
     signal(band);
+  }
+
+  /**
+   * The activation took the pending tick at {@code now}: one tick to deliver (counted in TICKS once
+   * onTick returned), and the interval boundaries that passed since the one it fired for are missed
+   * (ticks never queue up); then the entry goes back into the wheel at the next boundary after now.
+   */
+  private void takeTick(long now) {
+    TickTimers.Entry entry = tickEntry;
+    if (entry == null) {
+      return;
+    }
+    long missed = now > entry.due ? (now - entry.due) / entry.interval : 0;
+    if (missed > 0) {
+      counters.add(NodeCounters.MISSED_TICKS, missed);
+    }
+    entry.due += (missed + 1) * entry.interval;
+    runtime.timers.rearm(entry);
+  }
+
+  /**
+   * The tick wheel's close, under its lock, by the thread that owns this cell (its activation, or
+   * shutdown after taking it): the boundaries up to {@code now} that the node will never get,
+   * whether a tick is pending for them or not, count as missed.
+   */
+  void dropPendingTick(TickTimers.Entry entry, long now) {
+    tickPending.set(false);
+    if (now >= entry.due) {
+      long boundaries = (now - entry.due) / entry.interval + 1;
+      counters.add(NodeCounters.MISSED_TICKS, boundaries);
+      entry.due += boundaries * entry.interval;
+    }
+  }
+
+  /**
+   * Missed ticks as a reader sees them now (snapshots, metrics): the counted ones, plus, while a
+   * tick is pending, the boundaries that passed since the one it fired for (they are counted when
+   * the node takes the tick, or stops). A view: racing the take, it may lag for an instant.
+   */
+  long missedTicksView() {
+    long counted = counters.read(NodeCounters.MISSED_TICKS);
+    TickTimers.Entry entry = tickEntry;
+    if (entry == null || !tickPending.get()) {
+      return counted;
+    }
+    long passed = clock.nanoTime() - entry.due; // a racy read of due: a view, see above
+    return passed > 0 ? counted + passed / entry.interval : counted;
+  }
+
+  /** Whether a tick fired and was not taken yet; for views and tests. */
+  boolean tickPendingView() {
+    return tickPending.get();
+  }
+
+  /** The node terminated (or is stopping for good): its ticks end and are accounted for. */
+  private void closeTicks() {
+    TickTimers.Entry entry = tickEntry;
+    if (entry != null) {
+      runtime.timers.close(entry, clock.nanoTime());
+    }
   }
 
   boolean isTerminated() {

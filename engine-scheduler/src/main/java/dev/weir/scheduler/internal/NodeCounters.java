@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A node's counters. Each counter has one writer at a time: the running activation (ordered between
- * activations by the ready-queue hand-over), or for missed ticks the tick timetable's lock. Writers
+ * activations by the ready-queue hand-over), or the thread that took the cell at shutdown. Writers
  * store with opaque mode, readers (snapshots, metrics) load with opaque mode: no read-modify-write
  * instruction on the hot path, no torn reads.
  *
@@ -33,11 +33,6 @@ final class NodeCounters {
 
   void add(int counter, long delta) {
     LONGS.setOpaque(values, counter, (long) LONGS.getOpaque(values, counter) + delta);
-  }
-
-  /** The tick timetable's writer: serialized by its lock, not by the activation. */
-  void addFromTimer(int counter, long delta) {
-    add(counter, delta);
   }
 
   long read(int counter) {
