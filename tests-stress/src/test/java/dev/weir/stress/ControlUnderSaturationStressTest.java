@@ -128,9 +128,11 @@ class ControlUnderSaturationStressTest {
       Ingress<Ctl> ctl, ConservationLedger<Ctl> ledger, Target target, long seq, long intended) {
     Ctl message = new Ctl(seq, intended);
     OfferResult sent = ctl.offerControl(message);
-    while (sent.status() == OfferStatus.BLOCKED) {
+    long giveUp = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (sent.status() == OfferStatus.BLOCKED && System.nanoTime() - giveUp < 0) {
       // The CONTROL lane is full: the target is not keeping up. Retrying keeps the message (its
-      // latency, from the intended send, shows the wait) instead of failing it.
+      // latency, from the intended send, shows the wait) instead of failing it; a lane full for
+      // 5 s is starvation, and the message fails.
       // Back off for 10 µs rather than spin: on two cores a spinning driver takes a worker's CPU.
       target.laneFull.incrementAndGet();
       LockSupport.parkNanos(10_000);

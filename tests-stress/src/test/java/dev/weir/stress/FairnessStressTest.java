@@ -106,9 +106,9 @@ class FairnessStressTest {
             if (!ledger.offered(msg, sent)) {
               throw new IllegalStateException(ingress + " refused " + msg + ": " + sent);
             }
-            if (!state.delivered.tryAcquire(60, TimeUnit.SECONDS)) {
+            if (!state.delivered.tryAcquire(30, TimeUnit.SECONDS)) {
               throw new IllegalStateException(
-                  "cold message " + msg + " starved: not delivered within 60 s");
+                  "cold message " + msg + " starved: not delivered within 30 s");
             }
             state.waits.recordValue(Math.max(0, state.hotAtDelivery.get() - afterOffer));
             return Outcome.COUNTED;

@@ -111,12 +111,15 @@ class LoopLatencyStressTest {
                               in.offer(seq).isEnqueued()
                                   ? LoadOperation.Status.DONE
                                   : LoadOperation.Status.FAILED);
+                  // The probe's count first: each tick is in the timer before onTick runs.
+                  long ticks = probe.ticks.get();
+                  long intervals = probe.intervals();
                   measured.set(
                       new Measured(
                           snapshot(registry, LOOP),
                           snapshot(registry, LATENESS),
-                          probe.ticks.get(),
-                          probe.intervals(),
+                          ticks,
+                          intervals,
                           load));
                   return Outcome.COUNTED;
                 })
