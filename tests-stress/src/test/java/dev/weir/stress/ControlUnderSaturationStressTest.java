@@ -121,7 +121,11 @@ class ControlUnderSaturationStressTest {
             .artifacts(StressReports.root())
             .run();
 
-    result.assertPassed();
+    StressReports.record(
+            result,
+            load.get(),
+            scale == SuiteScale.NIGHTLY ? Duration.ofMillis(P99_BUDGET_MILLIS) : null)
+        .assertPassed();
   }
 
   private static LoadOperation.Status offer(

@@ -125,7 +125,7 @@ class FairnessStressTest {
             .artifacts(StressReports.root())
             .run();
 
-    result.assertPassed();
+    StressReports.record(result).assertPassed();
   }
 
   private static Graph graph(

@@ -124,7 +124,7 @@ class FaultStormStressTest {
             .artifacts(StressReports.root())
             .run();
 
-    result.assertPassed();
+    StressReports.record(result).assertPassed();
   }
 
   private static Graph graph(
