@@ -3,7 +3,10 @@ package dev.weir.stress;
 import dev.weir.testkit.StressResult;
 import dev.weir.testkit.SuiteReport;
 import dev.weir.testkit.junit.SuiteScale;
+import dev.weir.testkit.load.LoadResult;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the scenarios of this module write their reports, and the scale they run at.
@@ -33,6 +36,29 @@ final class StressReports {
    */
   static StressResult record(StressResult result) {
     SUITE.add(result);
+    SUITE.write();
+    return result;
+  }
+
+  /**
+   * Adds a finished run with the open load it drove (latency percentiles from each operation's
+   * intended start, and latency over time) to the suite report, rewrites the run's folder and the
+   * suite report.
+   *
+   * @param result the run, passed or failed
+   * @param load what the open load saw, or null if it never finished (the run is added alone)
+   * @param p99Bound the p99 budget drawn in the latency chart, or null when none is checked
+   * @return {@code result}, to chain {@code assertPassed()}
+   */
+  static StressResult record(
+      StressResult result, @Nullable LoadResult load, @Nullable Duration p99Bound) {
+    if (load == null) {
+      SUITE.add(result);
+    } else if (p99Bound == null) {
+      SUITE.add(result, load);
+    } else {
+      SUITE.add(result, load, p99Bound);
+    }
     SUITE.write();
     return result;
   }

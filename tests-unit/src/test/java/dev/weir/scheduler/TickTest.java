@@ -357,8 +357,14 @@ class TickTest {
     }
   }
 
+  /**
+   * On the system clock a ticker ticks, and never more often than asked: the ticks are on a grid of
+   * its interval from the start, so {@code n} ticks take at least {@code n} intervals however the
+   * machine is loaded. That it keeps up with the cadence (a lower bound, which a loaded machine can
+   * break) is checked at nightly scale by {@code LoopLatencyStressTest} in {@code tests-stress}.
+   */
   @Test
-  void onTick_systemClock_firesAtRoughlyTheAskedCadence() throws Exception {
+  void onTick_systemClock_ticksNoFasterThanTheAskedCadence() throws Exception {
     Ticker ticker = new Ticker(Duration.ofMillis(20));
     long started = System.nanoTime();
     RunningGraph running = Scheduler.builder().build().start(tickerGraph("tick-system", ticker));
@@ -366,16 +372,18 @@ class TickTest {
     long elapsed;
     try {
       waiting().until(() -> ticker.ticks() >= 50);
+      ticks = ticker.ticks(); // before the clock: every tick counted is inside the elapsed time
       elapsed = System.nanoTime() - started;
-      ticks = ticker.ticks();
     } finally {
       running.stop(STOP);
     }
 
-    double expected = elapsed / (20.0 * MS);
-    assertThat((double) ticks)
-        .as("%d ticks in %d ms", ticks, elapsed / MS)
-        .isBetween(0.5 * expected, 1.5 * expected);
+    assertThat(ticks).as("%d ticks in %d ms", ticks, elapsed / MS).isGreaterThanOrEqualTo(50);
+    assertThat((long) ticks * 20 * MS)
+        .as(
+            "%d ticks in %d ms: the k-th tick is due k intervals after the start",
+            ticks, elapsed / MS)
+        .isLessThanOrEqualTo(elapsed);
   }
 
   /**
