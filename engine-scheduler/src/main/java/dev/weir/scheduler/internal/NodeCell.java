@@ -125,7 +125,18 @@ final class NodeCell implements NodeContext, InputGate {
   private final ErrorPolicy policy;
   private final GraphRuntime runtime;
   private final Clock clock;
-  private final Logger log;
+
+  /**
+   * The node's logger ({@code dev.weir.node.<name>}), created on first use: most nodes never log,
+   * and creating a logger is not free. Logback files every logger as a child of its parent ({@code
+   * dev.weir.node}) and finds a child by a linear scan, so creating one costs time in proportion to
+   * the loggers already there, and a logger lives as long as the logging backend. Created at start,
+   * they made starting n nodes take O(n x every node name the JVM had seen) and kept one logger per
+   * node name forever. Racy on purpose: getLogger returns the same logger for the same name to any
+   * thread, and the volatile publishes it whole.
+   */
+  private volatile @Nullable Logger log;
+
   private final TraceIds traceIds;
   private final int batchLimit;
 
@@ -224,7 +235,6 @@ final class NodeCell implements NodeContext, InputGate {
     this.policy = config.errorPolicyOf(name);
     this.runtime = runtime;
     this.clock = config.clock();
-    this.log = LoggerFactory.getLogger("dev.weir.node." + name.replace('/', '.'));
     this.traceIds = TraceIds.seeded(TraceIds.derive(config.seed(), index));
     this.batchLimit = config.batchLimit();
     List<PortSpec<?>> declared = node.outputs();
@@ -342,7 +352,7 @@ final class NodeCell implements NodeContext, InputGate {
 
   private void crash(Throwable escaped) {
     try {
-      log.error("node {}: an error escaped its activation; stopping the node", name, escaped);
+      logger().error("node {}: an error escaped its activation; stopping the node", name, escaped);
       stopByPolicy("an error escaped its activation", escaped);
     } catch (Throwable secondary) {
       escaped.addSuppressed(secondary);
@@ -391,7 +401,8 @@ final class NodeCell implements NodeContext, InputGate {
       } else if (everyConsumerStopped()) {
         // Whatever it emitted now would only become dead letters: the source is done, as a
         // cancelled subscription ends a publisher, and the graph can still complete.
-        log.info("node {}: every consumer of its outputs has stopped; the source is done", name);
+        logger()
+            .info("node {}: every consumer of its outputs has stopped; the source is done", name);
         sourceDone = true;
       } else if (hasDemand()) {
         again |= pull();
@@ -688,7 +699,7 @@ final class NodeCell implements NodeContext, InputGate {
       String hook, @Nullable EdgeLink from, @Nullable Message<?> message, Throwable failure) {
     counters.increment(NodeCounters.ERRORS);
     runtime.events.record(clock.nanoTime(), EventLog.Type.ERROR, index, 0);
-    EngineLog.nodeFailed(log, runtime.name(), name, hook, from, message, policy, failure);
+    EngineLog.nodeFailed(logger(), runtime.name(), name, hook, from, message, policy, failure);
     if (message != null) {
       runtime.deadLetter(
           new DeadLetter(
@@ -716,11 +727,12 @@ final class NodeCell implements NodeContext, InputGate {
       restartTimes.pollFirst();
     }
     if (restartTimes.size() >= policy.maxRestarts()) {
-      log.error(
-          "node {} exhausted its restart budget ({} restarts within {}); stopping it",
-          name,
-          policy.maxRestarts(),
-          policy.window());
+      logger()
+          .error(
+              "node {} exhausted its restart budget ({} restarts within {}); stopping it",
+              name,
+              policy.maxRestarts(),
+              policy.window());
       stopByPolicy("its restart budget is exhausted", failure);
       return;
     }
@@ -728,7 +740,7 @@ final class NodeCell implements NodeContext, InputGate {
     counters.increment(NodeCounters.RESTARTS);
     runtime.events.record(now, EventLog.Type.RESTART, index, restartTimes.size());
     EngineLog.nodeRestarting(
-        log, runtime.name(), name, restartTimes.size(), policy.maxRestarts(), policy.window());
+        logger(), runtime.name(), name, restartTimes.size(), policy.maxRestarts(), policy.window());
     callOnStop();
     LAST_HOOK.setOpaque(this, HOOK_START);
     try {
@@ -738,7 +750,7 @@ final class NodeCell implements NodeContext, InputGate {
         throw (Error) t;
       }
       counters.increment(NodeCounters.ERRORS);
-      log.error("node {} failed in onStart while restarting; stopping it", name, t);
+      logger().error("node {} failed in onStart while restarting; stopping it", name, t);
       stopByPolicy("onStart failed during a restart", t);
     }
   }
@@ -748,7 +760,7 @@ final class NodeCell implements NodeContext, InputGate {
     if (lifecycle != null) {
       return;
     }
-    EngineLog.nodeStopped(log, runtime.name(), name, why, cause);
+    EngineLog.nodeStopped(logger(), runtime.name(), name, why, cause);
     lifecycle = NodeState.FAILED;
     // No more skipped input signals from here on, before the discard (see "Blocked cells"); the
     // parked messages themselves are dead-lettered below.
@@ -807,7 +819,7 @@ final class NodeCell implements NodeContext, InputGate {
       if (Failures.isFatal(t)) {
         throw (Error) t;
       }
-      log.error("node {} failed in onStop", name, t);
+      logger().error("node {} failed in onStop", name, t);
       return t;
     } finally {
       inStop = false;
@@ -931,12 +943,13 @@ final class NodeCell implements NodeContext, InputGate {
       counters.increment(NodeCounters.UNROUTED);
       if (!out.unroutedLogged) {
         out.unroutedLogged = true;
-        log.warn(
-            "node {} emitted to output '{}', which has no edge: the message is discarded and"
-                + " counted as unrouted (snapshot and shutdown report; only this first one is"
-                + " logged). Connect the port, or stop emitting to it",
-            name,
-            out.spec.name());
+        logger()
+            .warn(
+                "node {} emitted to output '{}', which has no edge: the message is discarded and"
+                    + " counted as unrouted (snapshot and shutdown report; only this first one is"
+                    + " logged). Connect the port, or stop emitting to it",
+                name,
+                out.spec.name());
       }
       return;
     }
@@ -1051,12 +1064,13 @@ final class NodeCell implements NodeContext, InputGate {
   private void logFirstRefusal(EdgeLink link, DeadLetter.Reason reason, Throwable cause) {
     if (!link.refusalLogged) {
       link.refusalLogged = true;
-      log.warn(
-          "edge {}: {}; the message is dead-lettered ({}) and counted on the edge, and the"
-              + " producer goes on (only this first one is logged)",
-          link.id,
-          cause.toString(),
-          reason);
+      logger()
+          .warn(
+              "edge {}: {}; the message is dead-lettered ({}) and counted on the edge, and the"
+                  + " producer goes on (only this first one is logged)",
+              link.id,
+              cause.toString(),
+              reason);
     }
   }
 
@@ -1101,8 +1115,12 @@ final class NodeCell implements NodeContext, InputGate {
       parked.pollFirst();
       RuntimeException failure = onOfferResult(link, head, result);
       if (failure != null) {
-        log.warn(
-            "node {}: a parked message failed on edge {}: {}", name, link.id, failure.toString());
+        logger()
+            .warn(
+                "node {}: a parked message failed on edge {}: {}",
+                name,
+                link.id,
+                failure.toString());
       }
     }
   }
@@ -1173,7 +1191,13 @@ final class NodeCell implements NodeContext, InputGate {
 
   @Override
   public Logger logger() {
-    return log;
+    Logger existing = log;
+    if (existing != null) {
+      return existing;
+    }
+    Logger created = LoggerFactory.getLogger("dev.weir.node." + name.replace('/', '.'));
+    log = created;
+    return created;
   }
 
   /**
