@@ -1,0 +1,409 @@
+package dev.weir.stress;
+
+import dev.weir.core.EdgeSpec;
+import dev.weir.core.Graph;
+import dev.weir.core.Nodes;
+import dev.weir.core.OfferResult;
+import dev.weir.core.OfferStatus;
+import dev.weir.core.OverflowPolicy;
+import dev.weir.scheduler.BatchOfferResult;
+import dev.weir.scheduler.Ingress;
+import dev.weir.scheduler.RunningGraph;
+import dev.weir.scheduler.Scheduler;
+import dev.weir.scheduler.ShutdownReport;
+import dev.weir.testkit.CheckResult;
+import dev.weir.testkit.Checker;
+import dev.weir.testkit.ConservationLedger;
+import dev.weir.testkit.Outcome;
+import dev.weir.testkit.StressTest;
+import dev.weir.testkit.WorkerThreads;
+import dev.weir.testkit.junit.SuiteScale;
+import dev.weir.testkit.junit.WeirTest;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lifecycle races: a loaded graph stopped 1,000 times (20 at smoke scale), each time while two
+ * application threads are still feeding its ingresses and a source is still emitting.
+ *
+ * <pre>
+ *   feeder 0 ── put/putAll ──► in     ══BLOCK(16)═══╗
+ *   feeder 1 ── offer ────────► latest ══LATEST(4)══╬══► work ══BLOCK(8)══► sink   (2 workers)
+ *   source (endless) ═══════════════════BLOCK(8)════╝
+ * </pre>
+ *
+ * <p>Each cycle starts a fresh graph on a fresh scheduler, starts the feeders, waits until the sink
+ * has taken {@value #LOAD_BEFORE_STOP} messages (every edge is busy by then), calls {@code stop}
+ * from the test thread while the feeders keep offering, and then checks:
+ *
+ * <ul>
+ *   <li>the stop did not time out (bound {@value #STOP_TIMEOUT_S} s) and reported no stop failure;
+ *   <li>the shutdown report's ledger balances, and it reconciles with what the application saw: the
+ *       {@code in} edge accepted exactly what the feeders' answers said, the sink edge delivered
+ *       exactly what the sink received;
+ *   <li>each feeder's last answer was CLOSED and its thread ended;
+ *   <li>the graph's worker threads ended (each joined within {@value #THREADS_GONE_S} s of the
+ *       stop).
+ * </ul>
+ *
+ * <p>Across all cycles the conservation ledger must balance (every payload taken, by an ingress or
+ * the source, was delivered, evicted or dead-lettered), and at the end the process's live threads
+ * must be back at the baseline taken before the first cycle.
+ *
+ * <p>Guards against hangs in shutdown (a stop that times out or never returns, a {@code put} never
+ * woken by the close), inconsistent reports (a report that does not balance or disagrees with what
+ * the application observed; an offer accepted after the close and lost) and leaked threads.
+ *
+ * <p>Each {@link StressTest} operation is one cycle: the graph under test has to be stopped while
+ * the feeders offer, which StressTest's own reset cannot do (it holds operations back while it
+ * stops a graph), so the cycle starts and stops its own graphs, and the run's own graph is an idle
+ * placeholder. Budget at nightly scale: 1,000 cycles within {@value #NIGHTLY_BUDGET_S} s.
+ *
+ * <p>Run at nightly scale: {@code mvn -B -ntp -pl tests-stress -am verify -Djacoco.skip=true
+ * -Dtest='ShutdownUnderLoadStressTest' -Dweir.scale=nightly}.
+ */
+@WeirTest
+class ShutdownUnderLoadStressTest {
+
+  private static final int LOAD_BEFORE_STOP = 64;
+  private static final long STOP_TIMEOUT_S = 30;
+  private static final long THREADS_GONE_S = 10;
+  private static final long NIGHTLY_BUDGET_S = 60;
+  private static final int FEEDERS = 2;
+
+  /** Threads the JVM may start on its own meanwhile (e.g. a GC or compiler helper). */
+  private static final int THREAD_SLACK = 4;
+
+  record Item(long id) {}
+
+  @Test
+  void stopUnderFullLoad_manyTimes_reconcilesAndLeavesNoThread(long seed) {
+    SuiteScale scale = StressReports.scale();
+    int cycles = scale.pick(20, 1_000);
+    ConservationLedger<Item> ledger = ConservationLedger.of(Item.class, Item::id);
+    AtomicLong ids = new AtomicLong();
+    ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+    Stats stats = new Stats();
+    int baselineThreads = liveThreads();
+
+    StressTest.named("shutdown-under-load")
+        .graph(
+            () ->
+                Graph.builder("placeholder")
+                    .add("idle", Nodes.sink(Item.class, item -> {}))
+                    .ingress("unused", "idle.in")
+                    .build())
+        .actor(
+            "cycle",
+            (env, random) -> {
+              cycle((int) env.operations(), random, ledger, ids, problems, stats);
+              return Outcome.COUNTED;
+            })
+        .operations(cycles)
+        .duration(Duration.ofMinutes(5))
+        .seed(seed)
+        .ledger(ledger)
+        .check("every cycle's stop", cycles(problems, stats, cycles))
+        .check("threads back to baseline", threadsBack(baselineThreads))
+        .check("budget", budget(scale, stats))
+        .artifacts(StressReports.root())
+        .run()
+        .assertPassed();
+  }
+
+  /** One start, load, stop and check; problems are collected, not thrown, so the run goes on. */
+  private static void cycle(
+      int index,
+      SplittableRandom random,
+      ConservationLedger<Item> ledger,
+      AtomicLong ids,
+      ConcurrentLinkedQueue<String> problems,
+      Stats stats)
+      throws InterruptedException {
+    String name = "shutdown-" + index;
+    AtomicLong sunk = new AtomicLong();
+    CountDownLatch loaded = new CountDownLatch(1);
+    Graph graph =
+        Graph.builder(name)
+            .add("source", Nodes.source(Item.class, () -> endless(ids, ledger)))
+            .add("work", Nodes.map(Item.class, Item.class, item -> item))
+            .add(
+                "sink",
+                Nodes.sink(
+                    Item.class,
+                    item -> {
+                      ledger.delivered(item);
+                      if (sunk.incrementAndGet() == LOAD_BEFORE_STOP) {
+                        loaded.countDown();
+                      }
+                    }))
+            .connect("source.out", "work.in", EdgeSpec.blocking(8))
+            .connect("work.out", "sink.in", EdgeSpec.blocking(8))
+            .ingress("in", "work.in", EdgeSpec.blocking(16))
+            .ingress("latest", "work.in", EdgeSpec.of(4, OverflowPolicy.LATEST))
+            .build();
+    RunningGraph running =
+        Scheduler.builder()
+            .workers(2)
+            .seed(random.nextLong())
+            .deadLetters(ledger.deadLetters())
+            .build()
+            .start(graph);
+    List<Feeder> feeders = new ArrayList<>();
+    for (int f = 0; f < FEEDERS; f++) {
+      String ingress = f == 0 ? "in" : "latest";
+      Feeder feeder =
+          new Feeder(running.ingress(ingress, Item.class), f == 0, ids, ledger, random.split());
+      feeder.thread = new Thread(feeder, "weir-shutdown-feeder-" + index + "-" + f);
+      feeder.thread.start();
+      feeders.add(feeder);
+    }
+    String where = "cycle " + index + ": ";
+    if (!loaded.await(1, TimeUnit.MINUTES)) {
+      problems.add(where + "the sink took " + sunk.get() + " messages in a minute, not the load");
+    }
+    List<Thread> workers = threadsNamed("weir-" + name + "-");
+    long t0 = System.nanoTime();
+    ShutdownReport report = running.stop(Duration.ofSeconds(STOP_TIMEOUT_S));
+    stats.stopped(System.nanoTime() - t0);
+    if (report.timedOut() || !report.stopFailures().isEmpty()) {
+      problems.add(where + "stop not clean: " + report.render());
+    }
+    if (!report.balanced()) {
+      problems.add(where + "report does not balance: " + report.ledger().render());
+    }
+    long inAccepted = edge(report, "ingress:in").stats().accepted();
+    long sinkDelivered = edge(report, "work").delivered();
+    for (Feeder feeder : feeders) {
+      Thread thread = feeder.thread;
+      if (thread != null) {
+        thread.join(Duration.ofSeconds(STOP_TIMEOUT_S).toMillis());
+        if (thread.isAlive()) {
+          problems.add(
+              where + thread.getName() + " still waiting after the stop (a put not woken)");
+        }
+      }
+      if (feeder.last != OfferStatus.CLOSED) {
+        problems.add(where + "a feeder's last answer was " + feeder.last + ", not CLOSED");
+      }
+      Throwable failed = feeder.failure.get();
+      if (failed != null) {
+        problems.add(where + "a feeder threw " + failed);
+      }
+    }
+    if (inAccepted != feeders.get(0).accepted) {
+      problems.add(
+          where
+              + "in accepted "
+              + inAccepted
+              + " but the feeder was told "
+              + feeders.get(0).accepted);
+    }
+    if (sinkDelivered != sunk.get()) {
+      problems.add(where + "sink edge delivered " + sinkDelivered + ", sink got " + sunk.get());
+    }
+    for (Thread worker : workers) {
+      worker.join(Duration.ofSeconds(THREADS_GONE_S).toMillis());
+    }
+    List<String> left = WorkerThreads.named("weir-" + name + "-");
+    if (workers.isEmpty() || !left.isEmpty() || running.isRunning()) {
+      problems.add(where + "threads left after the stop: " + left);
+    }
+    stats.cycle(sunk.get(), report.deadLetters());
+  }
+
+  /** Endless items, each registered as sent when the source takes it. */
+  private static Iterator<Item> endless(AtomicLong ids, ConservationLedger<Item> ledger) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Item next() {
+        Item item = new Item(ids.getAndIncrement());
+        ledger.offered(item, OfferResult.accepted());
+        return item;
+      }
+    };
+  }
+
+  private static ShutdownReport.EdgeOutcome edge(ShutdownReport report, String producer) {
+    return report.edges().stream()
+        .filter(e -> e.producer().equals(producer))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no edge from " + producer + " in " + report));
+  }
+
+  private static List<Thread> threadsNamed(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith(prefix))
+        .toList();
+  }
+
+  private static int liveThreads() {
+    return ManagementFactory.getThreadMXBean().getThreadCount();
+  }
+
+  /** Offers until the ingress answers CLOSED: puts and batches on BLOCK, offers on LATEST. */
+  static final class Feeder implements Runnable {
+    private final Ingress<Item> ingress;
+    private final boolean blocking;
+    private final AtomicLong ids;
+    private final ConservationLedger<Item> ledger;
+    private final SplittableRandom random;
+    final AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+    volatile @Nullable Thread thread;
+    volatile long accepted;
+    volatile @Nullable OfferStatus last;
+
+    Feeder(
+        Ingress<Item> ingress,
+        boolean blocking,
+        AtomicLong ids,
+        ConservationLedger<Item> ledger,
+        SplittableRandom random) {
+      this.ingress = ingress;
+      this.blocking = blocking;
+      this.ids = ids;
+      this.ledger = ledger;
+      this.random = random;
+    }
+
+    @Override
+    public void run() {
+      try {
+        long taken = 0;
+        OfferStatus status;
+        do {
+          if (!blocking) {
+            Item item = new Item(ids.getAndIncrement());
+            OfferResult r = ingress.offer(item);
+            ledger.offered(item, r);
+            status = r.status();
+          } else if (random.nextBoolean()) {
+            Item item = new Item(ids.getAndIncrement());
+            OfferResult r = ingress.put(item, Duration.ofSeconds(STOP_TIMEOUT_S));
+            taken += ledger.offered(item, r) ? 1 : 0;
+            status = r.status();
+          } else {
+            List<Item> batch = new ArrayList<>();
+            for (int i = 1 + random.nextInt(8); i > 0; i--) {
+              batch.add(new Item(ids.getAndIncrement()));
+            }
+            BatchOfferResult r = ingress.putAll(batch, Duration.ofSeconds(STOP_TIMEOUT_S));
+            for (int i = 0; i < r.taken(); i++) {
+              ledger.offered(batch.get(i), OfferResult.accepted());
+            }
+            taken += r.taken();
+            OfferResult refusal = r.refusal();
+            status = refusal == null ? OfferStatus.ACCEPTED : refusal.status();
+          }
+          accepted = taken;
+        } while (status != OfferStatus.CLOSED);
+        last = status;
+      } catch (InterruptedException | RuntimeException e) {
+        failure.set(e);
+      }
+    }
+  }
+
+  /** Figures over all cycles, written by the cycle actor and read by the checks after it ended. */
+  static final class Stats {
+    private final List<Long> stopNanos = new ArrayList<>();
+    private long delivered;
+    private long deadLetters;
+    private long startedNanos = System.nanoTime();
+    private long elapsedNanos;
+
+    synchronized void stopped(long nanos) {
+      stopNanos.add(nanos);
+    }
+
+    synchronized void cycle(long sunk, long letters) {
+      delivered += sunk;
+      deadLetters += letters;
+      elapsedNanos = System.nanoTime() - startedNanos;
+    }
+
+    synchronized String describe() {
+      List<Long> sorted = new ArrayList<>(stopNanos);
+      sorted.sort(null);
+      long p50 = sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2) / 1_000_000;
+      long max = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1) / 1_000_000;
+      return String.format(
+          Locale.ROOT,
+          "%d stops in %d ms: stop p50 %d ms, max %d ms; %d delivered, %d dead letters",
+          sorted.size(),
+          elapsedNanos / 1_000_000,
+          p50,
+          max,
+          delivered,
+          deadLetters);
+    }
+
+    synchronized long elapsedMillis() {
+      return elapsedNanos / 1_000_000;
+    }
+
+    synchronized int stops() {
+      return stopNanos.size();
+    }
+  }
+
+  private static Checker cycles(ConcurrentLinkedQueue<String> problems, Stats stats, int cycles) {
+    return run -> {
+      if (!problems.isEmpty()) {
+        List<String> first = problems.stream().limit(5).toList();
+        return CheckResult.invalid(
+            problems.size() + " problems; first: " + String.join(" | ", first));
+      }
+      if (stats.stops() != cycles) {
+        return CheckResult.invalid(stats.stops() + " of " + cycles + " cycles ran");
+      }
+      return CheckResult.valid(stats.describe());
+    };
+  }
+
+  private static Checker threadsBack(int baseline) {
+    return run -> {
+      int now = liveThreads();
+      List<String> weir = WorkerThreads.named("weir-shutdown-");
+      String figures = "live threads " + now + " (baseline " + baseline + ")";
+      return weir.isEmpty() && now <= baseline + THREAD_SLACK
+          ? CheckResult.valid(figures)
+          : CheckResult.invalid(figures + ", left: " + weir);
+    };
+  }
+
+  private static Checker budget(SuiteScale scale, Stats stats) {
+    return run -> {
+      String figures =
+          stats.stops()
+              + " cycles in "
+              + stats.elapsedMillis()
+              + " ms (budget "
+              + NIGHTLY_BUDGET_S
+              + " s at nightly scale)";
+      if (scale == SuiteScale.SMOKE) {
+        return CheckResult.valid(figures + "; smoke scale: reported, not checked");
+      }
+      return stats.elapsedMillis() <= NIGHTLY_BUDGET_S * 1_000
+          ? CheckResult.valid(figures)
+          : CheckResult.invalid(figures + ": over budget");
+    };
+  }
+}
