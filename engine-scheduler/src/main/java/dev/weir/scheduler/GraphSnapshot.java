@@ -148,6 +148,36 @@ public record GraphSnapshot(
   }
 
   /**
+   * Returns whether the graph had work pending when the snapshot was taken: an edge held a DATA or
+   * CONTROL message, a ready queue was not empty, or a node was {@link NodeState#READY}, {@link
+   * NodeState#RUNNING} (inside a hook) or {@link NodeState#BLOCKED} (its outbox waiting for room).
+   * A graph that has work pending and whose {@link RunningGraph#progress()} does not move for a
+   * while is stuck: a node inside a hook that does not return, a loop of full BLOCK edges, or a
+   * node whose input is paused ({@link dev.weir.core.InputGate}) while messages wait for it.
+   *
+   * @return whether anything was queued, running or blocked
+   */
+  public boolean hasPendingWork() {
+    for (EdgeView e : edges) {
+      if (e.stats().depth() > 0 || e.stats().controlDepth() > 0) {
+        return true;
+      }
+    }
+    for (Integer depth : readyDepth.values()) {
+      if (depth != null && depth > 0) {
+        return true;
+      }
+    }
+    for (NodeView n : nodes) {
+      NodeState s = n.state();
+      if (s == NodeState.READY || s == NodeState.RUNNING || s == NodeState.BLOCKED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Renders the snapshot for a log or a test failure message.
    *
    * @return a multi-line description

@@ -6,6 +6,7 @@ import dev.weir.testkit.internal.Artifacts;
 import dev.weir.testkit.internal.HtmlReport;
 import dev.weir.testkit.internal.MarkdownReport;
 import dev.weir.testkit.internal.ShutdownReading;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,11 @@ final class RunReport {
 
   private RunReport() {}
 
-  static void write(
+  /**
+   * Builds the report map, writes the run's folder and returns the map (kept by the result, so a
+   * {@link SuiteReport} can add the run to a suite and attach load results to it).
+   */
+  static Map<String, Object> write(
       StressResult result,
       @Nullable ConservationLedger<?> ledger,
       List<ActorRunner> runners,
@@ -47,6 +52,9 @@ final class RunReport {
     scenario.put("passed", result.passed());
     scenario.put("failure", result.failure().orElse(null));
     scenario.put("verdicts", verdicts(result.checks()));
+    scenario.put("operations", run.operations());
+    scenario.put("throughputPerSecond", perSecond(run.operations(), run.elapsed().toNanos()));
+    scenario.put("latency", null);
     scenario.put("actors", actorFields(runners));
     scenario.put("faults", faultFields(faults));
     report.put("scenarios", List.of(scenario));
@@ -63,10 +71,24 @@ final class RunReport {
       files.put("resources.csv", resources(run));
       report.put("shutdowns", shutdowns(run));
     }
-    // report.md and report.html render the very map report.json is written from.
-    files.put("report.md", MarkdownReport.render(report));
-    files.put("report.html", HtmlReport.render(report));
-    Artifacts.write(result.folder(), report, files);
+    render(result.folder(), report, files);
+    return report;
+  }
+
+  /**
+   * Writes {@code report.json} and, rendered from the very same map, {@code report.md} and {@code
+   * report.html}, with the other files, into the folder.
+   */
+  static void render(Path folder, Map<String, Object> report, Map<String, String> files) {
+    Map<String, String> all = new LinkedHashMap<>(files);
+    all.put("report.md", MarkdownReport.render(report));
+    all.put("report.html", HtmlReport.render(report));
+    Artifacts.write(folder, report, all);
+  }
+
+  /** Operations per second, to one decimal; 0 for a run of no length. */
+  static double perSecond(long count, long nanos) {
+    return nanos <= 0 ? 0 : Math.round(count * 1e10 / nanos) / 10.0;
   }
 
   private static Map<String, Object> ledgerFields(ConservationLedger.Totals t) {

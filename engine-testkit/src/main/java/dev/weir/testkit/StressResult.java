@@ -23,6 +23,9 @@ public final class StressResult {
   private final @Nullable Long traceHash;
   private final Path folder;
   private final String replayCommand;
+  // Set once by StressTest.run before the result is returned (and so published): the map
+  // report.json was written from.
+  private Map<String, Object> report = Map.of();
 
   StressResult(
       RunRecord run,
@@ -127,6 +130,15 @@ public final class StressResult {
    */
   public String replayCommand() {
     return replayCommand;
+  }
+
+  /** The map {@code report.json} was written from; set by the run before it returns this. */
+  Map<String, Object> report() {
+    return report;
+  }
+
+  void report(Map<String, Object> written) {
+    this.report = written;
   }
 
   /**

@@ -455,7 +455,7 @@ public final class StressTest {
         leaks = heap.detector;
       }
     }
-    RunReport.write(result, ledger, runners, configuration(), faults, counts, leaks);
+    result.report(RunReport.write(result, ledger, runners, configuration(), faults, counts, leaks));
     console.accept(result.summary());
     return result;
   }

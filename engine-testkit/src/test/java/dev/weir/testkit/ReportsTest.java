@@ -57,30 +57,33 @@ class ReportsTest {
     assertSelfContained(result);
     assertThat(html.getElementsByTagName("title").item(0).getTextContent())
         .isEqualTo("Stress run report-pass: PASSED");
-    assertThat(byId(html, "seed").getTextContent()).isEqualTo(Long.toString(result.seed()));
-    assertThat(byId(html, "verdict").getTextContent()).isEqualTo("PASSED");
+    assertThat(Pages.byId(html, "seed").getTextContent()).isEqualTo(Long.toString(result.seed()));
+    assertThat(Pages.byId(html, "verdict").getTextContent()).isEqualTo("PASSED");
     for (String chart : CHARTS) {
-      assertThat(byId(html, chart)).as(chart).isNotNull();
+      assertThat(Pages.byId(html, chart)).as(chart).isNotNull();
     }
     assertValues(
-        values(byId(html, "chart-threads")),
+        values(Pages.byId(html, "chart-threads")),
         samples.stream().mapToDouble(s -> s.liveThreads()).toArray(),
-        byId(html, "chart-threads"));
-    assertThat(values(byId(html, "chart-throughput"))).hasSize(samples.size());
+        Pages.byId(html, "chart-threads"));
+    assertThat(values(Pages.byId(html, "chart-throughput"))).hasSize(samples.size());
     assertValues(
-        values(byId(html, "chart-throughput")),
+        values(Pages.byId(html, "chart-throughput")),
         jsonValues(result, "throughput"),
-        byId(html, "chart-throughput"));
+        Pages.byId(html, "chart-throughput"));
     double[] heap =
         samples.stream()
             .filter(s -> s.heapAfterGcBytes() >= 0)
             .mapToDouble(s -> s.heapAfterGcBytes())
             .toArray();
     if (heap.length > 0) {
-      assertValues(values(byId(html, "chart-heapAfterGc")), heap, byId(html, "chart-heapAfterGc"));
+      assertValues(
+          values(Pages.byId(html, "chart-heapAfterGc")),
+          heap,
+          Pages.byId(html, "chart-heapAfterGc"));
       assertThat(jsonValues(result, "heapAfterGc")).containsExactly(heap);
     }
-    Element latency = byId(html, "chart-latency");
+    Element latency = Pages.byId(html, "chart-latency");
     assertThat(latency.getElementsByTagName("polyline").getLength()).isZero();
     assertThat(latency.getTextContent()).contains("not recorded in this run");
     double sum = 0;
@@ -122,7 +125,7 @@ class ReportsTest {
 
     assertThat(retained).as("the planted leak fired").hasSize(480);
     assertThat(result.check("heap").verdict()).as(result.summary()).isEqualTo(Verdict.INVALID);
-    Element heap = byId(html(result), "chart-heapAfterGc");
+    Element heap = Pages.byId(html(result), "chart-heapAfterGc");
     double[] values = values(heap);
     double[] afterGc =
         result.run().resources().stream()
@@ -136,8 +139,8 @@ class ReportsTest {
     assertThat(values[values.length - 1] - values[0])
         .as("heap after GC rises by most of what leaked (480 x 64 KiB = 30 MiB)")
         .isGreaterThan(20.0 * (1 << 20));
-    Element trend = line(heap, "trend");
-    Element limit = line(heap, "threshold");
+    Element trend = Pages.line(heap, "trend");
+    Element limit = Pages.line(heap, "threshold");
     assertThat(px(trend, "y1")).isCloseTo(px(limit, "y1"), within(0.01));
     assertThat(px(trend, "y2"))
         .as("the trend ends above the threshold line (smaller y is higher)")
@@ -191,9 +194,9 @@ class ReportsTest {
         .contains("## Replay this failure\n\n```\n" + result.replayCommand() + "\n```");
     assertThat(totals.lost()).isEqualTo(swallowed.get()).isPositive();
     Document html = html(result);
-    assertThat(byId(html, "verdict").getTextContent()).isEqualTo("FAILED");
-    assertThat(byId(html, "replay").getTextContent()).isEqualTo(result.replayCommand());
-    assertThat(byId(html, "ledger").getTextContent()).contains(Long.toString(totals.lost()));
+    assertThat(Pages.byId(html, "verdict").getTextContent()).isEqualTo("FAILED");
+    assertThat(Pages.byId(html, "replay").getTextContent()).isEqualTo(result.replayCommand());
+    assertThat(Pages.byId(html, "ledger").getTextContent()).contains(Long.toString(totals.lost()));
   }
 
   /** No script, no stylesheet or image from elsewhere, no link that leaves the page. */
@@ -216,28 +219,6 @@ class ReportsTest {
     return DocumentBuilderFactory.newInstance()
         .newDocumentBuilder()
         .parse(result.folder().resolve("report.html").toFile());
-  }
-
-  private static Element byId(Document doc, String id) {
-    NodeList all = doc.getElementsByTagName("*");
-    for (int i = 0; i < all.getLength(); i++) {
-      Element e = (Element) all.item(i);
-      if (id.equals(e.getAttribute("id"))) {
-        return e;
-      }
-    }
-    throw new AssertionError("no element with id " + id);
-  }
-
-  private static Element line(Element svg, String cssClass) {
-    NodeList lines = svg.getElementsByTagName("line");
-    for (int i = 0; i < lines.getLength(); i++) {
-      Element e = (Element) lines.item(i);
-      if (cssClass.equals(e.getAttribute("class"))) {
-        return e;
-      }
-    }
-    throw new AssertionError("no " + cssClass + " line in " + svg.getAttribute("id"));
   }
 
   private static double px(Element e, String attribute) {

@@ -47,46 +47,50 @@ class NestedSubgraphsStressTest {
     ThreadLocal<long[]> seq = ThreadLocal.withInitial(() -> new long[1]);
 
     StressResult result =
-        StressTest.named("nested-subgraphs-" + depth)
-            .graph(
-                () -> {
-                  Subgraph level = level(0, null);
-                  for (int i = 1; i < depth; i++) {
-                    level = level(i, level);
-                  }
-                  return Graph.builder("nested")
-                      .add("outer", level)
-                      .add(
-                          "sink",
-                          Nodes.sink(
-                              Token.class,
-                              t -> {
-                                ledger.delivered(t);
-                                order.delivered(t.feeder(), t.seq(), false);
-                              }))
-                      .connect("outer.out", "sink.in", EdgeSpec.blocking(16))
-                      .ingress("in", "outer.in", EdgeSpec.blocking(16))
-                      .build();
-                })
-            .scheduler(b -> b.workers(2).deadLetters(ledger.deadLetters()))
-            .actors(
-                "feeder",
-                2,
-                (env, random) -> {
-                  Token t =
-                      new Token(
-                          ids.getAndIncrement(), Thread.currentThread().getName(), seq.get()[0]++);
-                  OfferResult sent = env.ingress("in", Token.class).put(t, Duration.ofSeconds(30));
-                  return ledger.offered(t, sent) ? Outcome.COUNTED : Outcome.NOT_COUNTED;
-                })
-            .operations(scale.pick(2_000L, 20_000L))
-            .duration(Duration.ofMinutes(2))
-            .seed(seed)
-            .ledger(ledger)
-            .check("fifo", order.fifo())
-            .check("clean stop", Checkers.cleanShutdown())
-            .artifacts(StressReports.root())
-            .run();
+        StressReports.record(
+            StressTest.named("nested-subgraphs-" + depth)
+                .graph(
+                    () -> {
+                      Subgraph level = level(0, null);
+                      for (int i = 1; i < depth; i++) {
+                        level = level(i, level);
+                      }
+                      return Graph.builder("nested")
+                          .add("outer", level)
+                          .add(
+                              "sink",
+                              Nodes.sink(
+                                  Token.class,
+                                  t -> {
+                                    ledger.delivered(t);
+                                    order.delivered(t.feeder(), t.seq(), false);
+                                  }))
+                          .connect("outer.out", "sink.in", EdgeSpec.blocking(16))
+                          .ingress("in", "outer.in", EdgeSpec.blocking(16))
+                          .build();
+                    })
+                .scheduler(b -> b.workers(2).deadLetters(ledger.deadLetters()))
+                .actors(
+                    "feeder",
+                    2,
+                    (env, random) -> {
+                      Token t =
+                          new Token(
+                              ids.getAndIncrement(),
+                              Thread.currentThread().getName(),
+                              seq.get()[0]++);
+                      OfferResult sent =
+                          env.ingress("in", Token.class).put(t, Duration.ofSeconds(30));
+                      return ledger.offered(t, sent) ? Outcome.COUNTED : Outcome.NOT_COUNTED;
+                    })
+                .operations(scale.pick(2_000L, 20_000L))
+                .duration(Duration.ofMinutes(2))
+                .seed(seed)
+                .ledger(ledger)
+                .check("fifo", order.fifo())
+                .check("clean stop", Checkers.cleanShutdown())
+                .artifacts(StressReports.root())
+                .run());
 
     result.assertPassed();
     assertThat(result.run().last().graph().nodes()).hasSize(depth + 1);

@@ -1,5 +1,7 @@
 package dev.weir.stress;
 
+import dev.weir.testkit.StressResult;
+import dev.weir.testkit.SuiteReport;
 import dev.weir.testkit.junit.SuiteScale;
 import java.nio.file.Path;
 
@@ -10,11 +12,30 @@ import java.nio.file.Path;
  * report.html} into its own folder under {@code tests-stress/target/weir-reports/}; a failed run
  * adds its artifacts (seed, replay command, snapshot, samples) beside them.
  *
- * <p>Thread-safety: stateless.
+ * <p>{@link #record} also adds the run to the suite's own report, {@code
+ * target/weir-reports/report.{json,md,html}}: one line per scenario run in this JVM, rewritten
+ * after every run so that it is current even if a later scenario kills the JVM.
+ *
+ * <p>Thread-safety: thread-safe ({@link SuiteReport} locks itself).
  */
 final class StressReports {
 
+  private static final SuiteReport SUITE =
+      SuiteReport.in(root()).name("tests-stress, " + SuiteScale.current() + " scale");
+
   private StressReports() {}
+
+  /**
+   * Adds a finished run to the suite report and rewrites it.
+   *
+   * @param result the run, passed or failed
+   * @return {@code result}, to chain {@code assertPassed()}
+   */
+  static StressResult record(StressResult result) {
+    SUITE.add(result);
+    SUITE.write();
+    return result;
+  }
 
   /**
    * Returns the reports root: {@code target/weir-reports}, relative to the module (Surefire runs

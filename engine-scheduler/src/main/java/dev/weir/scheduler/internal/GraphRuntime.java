@@ -632,6 +632,16 @@ public final class GraphRuntime implements RunningGraph {
   }
 
   @Override
+  public long progress() {
+    // Each term never decreases (see NodeCounters.progress), so neither does the sum.
+    long sum = 0;
+    for (NodeCell c : cells) {
+      sum += c.progressCount();
+    }
+    return sum;
+  }
+
+  @Override
   public GraphSnapshot snapshot() {
     List<GraphSnapshot.NodeView> nodes = new ArrayList<>(cells.length);
     for (NodeCell c : cells) {

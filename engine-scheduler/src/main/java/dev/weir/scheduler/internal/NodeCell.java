@@ -376,6 +376,7 @@ final class NodeCell implements NodeContext, InputGate {
     if (!blocked && tickPending.getAndSet(false)) {
       runtime.events.record(clock.nanoTime(), EventLog.Type.TICK, index, 0);
       invoke(HOOK_TICK, null, null);
+      counters.increment(NodeCounters.TICKS);
     }
     while (!blocked && !inputPaused && processed < batchLimit && !isTerminated() && !abandoned) {
       Message<?> message = pollNextInput();
@@ -392,8 +393,10 @@ final class NodeCell implements NodeContext, InputGate {
       }
       processed++;
       invoke(HOOK_MESSAGE, from, message);
+      // Per message, not per batch: RunningGraph.progress() must move while a slow node works
+      // through a batch. A single-writer opaque store to the node's own counters: no contention.
+      counters.increment(NodeCounters.MESSAGES);
     }
-    counters.add(NodeCounters.MESSAGES, processed);
     boolean again = processed >= batchLimit;
     if (source && !blocked && !sourceDone && !isTerminated()) {
       if (runtime.isStopping()) {
@@ -1272,6 +1275,11 @@ final class NodeCell implements NodeContext, InputGate {
 
   long counter(int which) {
     return counters.read(which);
+  }
+
+  /** Messages processed plus ticks run: this node's share of the graph's progress. */
+  long progressCount() {
+    return counters.progress();
   }
 
   @Override

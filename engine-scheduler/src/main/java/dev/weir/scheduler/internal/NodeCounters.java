@@ -20,7 +20,8 @@ final class NodeCounters {
   static final int UNROUTED = 4;
   static final int MISSED_TICKS = 5;
   static final int BUSY_NANOS = 6;
-  private static final int COUNT = 7;
+  static final int TICKS = 7;
+  private static final int COUNT = 8;
 
   private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -41,5 +42,15 @@ final class NodeCounters {
 
   long read(int counter) {
     return (long) LONGS.getOpaque(values, counter);
+  }
+
+  /**
+   * This node's share of {@code RunningGraph.progress()}: messages processed plus ticks run. Each
+   * term is single-writer and read with opaque mode, so per counter a later read never returns less
+   * than an earlier one (coherence, also across threads ordered by happens-before): the sum never
+   * decreases either. Pinned by ProgressCounterStress.
+   */
+  long progress() {
+    return read(MESSAGES) + read(TICKS);
   }
 }

@@ -1,6 +1,7 @@
 package dev.weir.testkit.internal;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders {@code report.html}: one self-contained page (inline CSS, inline SVG charts, no script,
@@ -15,7 +16,7 @@ public final class HtmlReport {
 
   private static final double MIB = 1024.0 * 1024.0;
 
-  private static final String STYLE =
+  static final String STYLE =
       "body{font-family:sans-serif;margin:2em;max-width:60em;color:#222}"
           + "h1 .PASSED{color:#2e7d32}h1 .FAILED{color:#c62828}"
           + "table{border-collapse:collapse;margin:1em 0}"
@@ -57,6 +58,14 @@ public final class HtmlReport {
     row(h, "operations", ReportFields.text(report, "operations"));
     row(h, "elapsed", ReportFields.text(report, "elapsedMillis") + " ms");
     row(h, "graphs", ReportFields.text(report, "graphs"));
+    Map<String, Object> scenario = ReportFields.scenario(report);
+    if (ReportFields.map(scenario, "latency") != null) {
+      row(h, "latency", SuiteFields.latency(scenario) + " ms (p50 / p99 / max)");
+    }
+    Map<String, Object> saturation = ReportFields.map(scenario, "saturation");
+    if (saturation != null) {
+      row(h, "saturation knee", SuiteFields.text(saturation.get("knee")) + "/s");
+    }
     h.append("</table>\n");
     String failure = ReportFields.failure(report);
     if (failure != null) {
@@ -76,18 +85,7 @@ public final class HtmlReport {
           .append("</pre></td></tr>\n");
     }
     h.append("</table>\n");
-    Map<String, Object> ledger = ReportFields.map(report, "ledger");
-    if (ledger != null) {
-      h.append("<h2>Ledger</h2>\n<table id=\"ledger\">\n<tr>");
-      for (String key : ledger.keySet()) {
-        h.append("<th>").append(esc(key)).append("</th>");
-      }
-      h.append("</tr>\n<tr>");
-      for (Object value : ledger.values()) {
-        h.append("<td class=\"num\">").append(esc(String.valueOf(value))).append("</td>");
-      }
-      h.append("</tr>\n</table>\n");
-    }
+    ledger(h, "Ledger", ReportFields.map(report, "ledger"));
     h.append("<h2>Over time</h2>\n");
     for (Series s : ReportFields.series(report)) {
       h.append(chart(s));
@@ -105,7 +103,17 @@ public final class HtmlReport {
    * @return an svg element
    */
   static String chart(Series s) {
-    String id = "chart-" + s.id();
+    return chart("chart-" + s.id(), s);
+  }
+
+  /**
+   * Draws one series under the given svg id.
+   *
+   * @param id the svg element's id
+   * @param s the series
+   * @return an svg element
+   */
+  static String chart(String id, Series s) {
     String reason = s.notRecorded();
     if (reason != null) {
       return SvgChart.notRecorded(id, s.title(), reason);
@@ -122,6 +130,15 @@ public final class HtmlReport {
         SvgChart.of(id, s.title(), bytes ? "MiB" : s.unit())
             .data(xs, ys)
             .format(v -> SvgChart.number(Math.round(v / scale * 100) / 100.0));
+    for (Series.Curve c : s.more()) {
+      double[] cx = new double[c.points().size()];
+      double[] cy = new double[cx.length];
+      for (int i = 0; i < cx.length; i++) {
+        cx[i] = c.points().get(i).elapsedMillis() / 1000.0;
+        cy[i] = c.points().get(i).value();
+      }
+      chart.more(c.label(), cx, cy);
+    }
     Series.Line threshold = s.threshold();
     if (threshold != null) {
       draw(chart, "threshold", threshold);
@@ -143,7 +160,23 @@ public final class HtmlReport {
         line.to());
   }
 
-  private static void row(StringBuilder h, String key, String value) {
+  /** The ledger as a one-row table with id {@code ledger} under a heading; nothing if null. */
+  static void ledger(StringBuilder h, String heading, @Nullable Map<String, Object> ledger) {
+    if (ledger == null) {
+      return;
+    }
+    h.append("<h2>").append(esc(heading)).append("</h2>\n<table id=\"ledger\">\n<tr>");
+    for (String key : ledger.keySet()) {
+      h.append("<th>").append(esc(key)).append("</th>");
+    }
+    h.append("</tr>\n<tr>");
+    for (Object value : ledger.values()) {
+      h.append("<td class=\"num\">").append(esc(String.valueOf(value))).append("</td>");
+    }
+    h.append("</tr>\n</table>\n");
+  }
+
+  static void row(StringBuilder h, String key, String value) {
     h.append("<tr><th>")
         .append(esc(key))
         .append("</th><td id=\"")

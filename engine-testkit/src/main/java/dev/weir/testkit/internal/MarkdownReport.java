@@ -41,7 +41,26 @@ public final class MarkdownReport {
         .append(ReportFields.text(report, "elapsedMillis"))
         .append(" ms, ")
         .append(ReportFields.text(report, "graphs"))
-        .append(" graphs\n\n");
+        .append(" graphs\n");
+    Map<String, Object> scenario = ReportFields.scenario(report);
+    if (ReportFields.map(scenario, "latency") != null) {
+      md.append("- latency p50 / p99 / max: ")
+          .append(SuiteFields.latency(scenario))
+          .append(" ms\n");
+    }
+    Map<String, Object> load = ReportFields.map(scenario, "load");
+    if (load != null) {
+      md.append("- load: ").append(SuiteFields.load(load)).append('\n');
+    }
+    Map<String, Object> saturation = ReportFields.map(scenario, "saturation");
+    if (saturation != null) {
+      md.append("- saturation knee: ")
+          .append(SuiteFields.text(saturation.get("knee")))
+          .append("/s (first failing ")
+          .append(SuiteFields.text(saturation.get("firstFailing")))
+          .append("/s)\n");
+    }
+    md.append('\n');
     String failure = ReportFields.failure(report);
     if (failure != null) {
       md.append("## Failure\n\n```\n").append(failure.strip()).append("\n```\n\n");
@@ -62,15 +81,7 @@ public final class MarkdownReport {
     if (ledger == null) {
       md.append("No conservation ledger in this run.\n\n");
     } else {
-      StringBuilder head = new StringBuilder("|");
-      StringBuilder rule = new StringBuilder("|");
-      StringBuilder row = new StringBuilder("|");
-      for (Map.Entry<String, Object> e : ledger.entrySet()) {
-        head.append(' ').append(e.getKey()).append(" |");
-        rule.append("---:|");
-        row.append(' ').append(e.getValue()).append(" |");
-      }
-      md.append(head).append('\n').append(rule).append('\n').append(row).append("\n\n");
+      md.append(ledgerTable(ledger)).append('\n');
     }
     md.append("## Over time\n\n");
     for (Series s : ReportFields.series(report)) {
@@ -80,6 +91,19 @@ public final class MarkdownReport {
     md.append(passed ? "## Replay\n\n" : "## Replay this failure\n\n");
     md.append("```\n").append(ReportFields.text(report, "replay")).append("\n```\n");
     return md.toString();
+  }
+
+  /** The ledger as a Markdown table: a header row, a rule and one row, each ending a line. */
+  static String ledgerTable(Map<String, Object> ledger) {
+    StringBuilder head = new StringBuilder("|");
+    StringBuilder rule = new StringBuilder("|");
+    StringBuilder row = new StringBuilder("|");
+    for (Map.Entry<String, Object> e : ledger.entrySet()) {
+      head.append(' ').append(e.getKey()).append(" |");
+      rule.append("---:|");
+      row.append(' ').append(e.getValue()).append(" |");
+    }
+    return head + "\n" + rule + "\n" + row + "\n";
   }
 
   private static String summary(Series s) {

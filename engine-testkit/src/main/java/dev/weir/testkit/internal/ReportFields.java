@@ -10,27 +10,52 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safety: stateless.
  */
-final class ReportFields {
+public final class ReportFields {
 
   private ReportFields() {}
 
-  static String text(Map<String, Object> report, String key) {
+  /**
+   * A field as text.
+   *
+   * @param report a report map
+   * @param key the field
+   * @return its value's text, empty when absent
+   */
+  public static String text(Map<String, Object> report, String key) {
     Object value = report.get(key);
     return value == null ? "" : String.valueOf(value);
   }
 
-  static boolean passed(Map<String, Object> report) {
+  /**
+   * Whether the map says {@code passed: true}.
+   *
+   * @param report a report (or scenario) map
+   * @return whether it passed
+   */
+  public static boolean passed(Map<String, Object> report) {
     return Boolean.TRUE.equals(report.get("passed"));
   }
 
+  /**
+   * A nested map.
+   *
+   * @param report a report map
+   * @param key the field
+   * @return the map, or null when absent or not a map
+   */
   @SuppressWarnings("unchecked")
-  static @Nullable Map<String, Object> map(Map<String, Object> report, String key) {
+  public static @Nullable Map<String, Object> map(Map<String, Object> report, String key) {
     return report.get(key) instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
   }
 
-  /** The first scenario: a run has one. */
+  /**
+   * The first scenario: a run has one.
+   *
+   * @param report a run's report map
+   * @return the scenario, or an empty map
+   */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> scenario(Map<String, Object> report) {
+  public static Map<String, Object> scenario(Map<String, Object> report) {
     if (report.get("scenarios") instanceof List<?> list
         && !list.isEmpty()
         && list.get(0) instanceof Map<?, ?> m) {
@@ -39,21 +64,38 @@ final class ReportFields {
     return Map.of();
   }
 
-  /** Each checker's {verdict, detail}, by name, in the order the checks were added. */
+  /**
+   * Each checker's {verdict, detail}, by name, in the order the checks were added.
+   *
+   * @param report a run's report map
+   * @return the verdicts
+   */
   @SuppressWarnings("unchecked")
-  static Map<String, Map<String, Object>> verdicts(Map<String, Object> report) {
+  public static Map<String, Map<String, Object>> verdicts(Map<String, Object> report) {
     Map<String, Object> verdicts = map(scenario(report), "verdicts");
     return verdicts == null ? Map.of() : (Map<String, Map<String, Object>>) (Map<?, ?>) verdicts;
   }
 
-  static List<Series> series(Map<String, Object> report) {
+  /**
+   * The run's series.
+   *
+   * @param report a run's report map
+   * @return the series, in order
+   */
+  public static List<Series> series(Map<String, Object> report) {
     if (report.get("series") instanceof List<?> list) {
       return list.stream().filter(Series.class::isInstance).map(Series.class::cast).toList();
     }
     return List.of();
   }
 
-  static @Nullable String failure(Map<String, Object> report) {
+  /**
+   * The first scenario's failure.
+   *
+   * @param report a run's report map
+   * @return the failure, or null
+   */
+  public static @Nullable String failure(Map<String, Object> report) {
     Object failure = scenario(report).get("failure");
     return failure == null ? null : failure.toString();
   }

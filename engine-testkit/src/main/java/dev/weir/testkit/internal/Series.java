@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param notRecorded why there are no points, or null when recorded
  * @param threshold a limit drawn in (horizontal, or the steepest growth allowed), or null
  * @param trend a fitted line drawn in (the heap's least-squares slope), or null
+ * @param more further curves drawn in the same chart (the latency chart's median and maximum next
+ *     to its 99th percentile), each on the same time axis; empty for a single curve
  */
 public record Series(
     String id,
@@ -24,7 +26,8 @@ public record Series(
     List<Point> points,
     @Nullable String notRecorded,
     @Nullable Line threshold,
-    @Nullable Line trend) {
+    @Nullable Line trend,
+    List<Curve> more) {
 
   /**
    * Copies the points.
@@ -36,9 +39,33 @@ public record Series(
    * @param notRecorded why there are no points, or null
    * @param threshold a limit drawn in, or null
    * @param trend a fitted line drawn in, or null
+   * @param more further curves, or empty
    */
   public Series {
     points = List.copyOf(points);
+    more = List.copyOf(more);
+  }
+
+  /**
+   * A series of one curve.
+   *
+   * @param id the key
+   * @param title the chart's title
+   * @param unit the values' unit
+   * @param points one per sample, oldest first
+   * @param notRecorded why there are no points, or null
+   * @param threshold a limit drawn in, or null
+   * @param trend a fitted line drawn in, or null
+   */
+  public Series(
+      String id,
+      String title,
+      String unit,
+      List<Point> points,
+      @Nullable String notRecorded,
+      @Nullable Line threshold,
+      @Nullable Line trend) {
+    this(id, title, unit, points, notRecorded, threshold, trend, List.of());
   }
 
   /**
@@ -63,6 +90,26 @@ public record Series(
    * @param value the value, in the series' unit
    */
   public record Point(long elapsedMillis, double value) {}
+
+  /**
+   * A further curve of a series, drawn in the same chart.
+   *
+   * <p>Thread-safety: an immutable record.
+   *
+   * @param label what it is (e.g. {@code p50}), drawn at its last point
+   * @param points its values, oldest first
+   */
+  public record Curve(String label, List<Point> points) {
+    /**
+     * Copies the points.
+     *
+     * @param label what it is
+     * @param points its values
+     */
+    public Curve {
+      points = List.copyOf(points);
+    }
+  }
 
   /**
    * A straight line between two points in data coordinates.

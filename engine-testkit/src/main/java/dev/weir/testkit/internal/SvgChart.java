@@ -50,8 +50,34 @@ public final class SvgChart {
   private double[] xs = new double[0];
   private double[] ys = new double[0];
   private final List<Segment> segments = new ArrayList<>();
+  private final List<Curve> curves = new ArrayList<>();
   private double @Nullable [] xRange;
   private double @Nullable [] yRange;
+
+  /** A further data polyline, drawn after the main one, labelled at its last point. */
+  private static final class Curve {
+    private final String label;
+    private final double[] xs;
+    private final double[] ys;
+
+    Curve(String label, double[] xs, double[] ys) {
+      this.label = label;
+      this.xs = xs;
+      this.ys = ys;
+    }
+
+    String label() {
+      return label;
+    }
+
+    double[] xs() {
+      return xs;
+    }
+
+    double[] ys() {
+      return ys;
+    }
+  }
 
   /** A straight reference line between two points in data coordinates. */
   private record Segment(
@@ -92,6 +118,25 @@ public final class SvgChart {
     }
     this.xs = seconds.clone();
     this.ys = values.clone();
+    return this;
+  }
+
+  /**
+   * Adds a further data polyline (class {@code series-more}, labelled at its last point), e.g. the
+   * median next to the 99th percentile; the main data stays the first polyline.
+   *
+   * @param label drawn at its last point
+   * @param seconds x values, in seconds
+   * @param values y values, as many as {@code seconds}
+   * @return this chart
+   */
+  public SvgChart more(String label, double[] seconds, double[] values) {
+    Objects.requireNonNull(label, "label");
+    if (seconds.length != values.length) {
+      throw new IllegalArgumentException(
+          seconds.length + " x values for " + values.length + " y values");
+    }
+    curves.add(new Curve(label, seconds.clone(), values.clone()));
     return this;
   }
 
@@ -219,6 +264,26 @@ public final class SvgChart {
         .append(" points=\"")
         .append(points)
         .append("\"/>\n");
+    for (Curve c : curves) {
+      StringBuilder more = new StringBuilder();
+      for (int i = 0; i < c.xs().length; i++) {
+        more.append(i == 0 ? "" : " ")
+            .append(coord(px(c.xs()[i])))
+            .append(',')
+            .append(coord(py(c.ys()[i])));
+      }
+      sb.append("<polyline class=\"series-more\" fill=\"none\" stroke=\"#7aa6d6\"")
+          .append(" stroke-width=\"1\" data-label=\"")
+          .append(escape(c.label()))
+          .append("\" points=\"")
+          .append(more)
+          .append("\"/>\n");
+      int last = c.xs().length - 1;
+      if (last >= 0) {
+        sb.append(
+            text("series-label", px(c.xs()[last]) - 4, py(c.ys()[last]) - 4, "end", c.label()));
+      }
+    }
     for (Segment s : segments) {
       double x0 = Double.isNaN(s.x0()) ? xd[0] : s.x0();
       double x1 = Double.isNaN(s.x1()) ? xd[1] : s.x1();
@@ -367,6 +432,11 @@ public final class SvgChart {
     for (Segment s : segments) {
       max = Math.max(max, Double.isNaN(s.x1()) ? 0 : s.x1());
     }
+    for (Curve c : curves) {
+      for (double x : c.xs()) {
+        max = Math.max(max, x);
+      }
+    }
     return new double[] {0, max > 0 ? max : 1};
   }
 
@@ -383,6 +453,12 @@ public final class SvgChart {
     for (Segment s : segments) {
       min = Math.min(min, Math.min(s.y0(), s.y1()));
       max = Math.max(max, Math.max(s.y0(), s.y1()));
+    }
+    for (Curve c : curves) {
+      for (double y : c.ys()) {
+        min = Math.min(min, y);
+        max = Math.max(max, y);
+      }
     }
     if (max <= min) {
       max = min + 1;

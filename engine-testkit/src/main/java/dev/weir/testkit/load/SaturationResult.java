@@ -51,6 +51,24 @@ public final class SaturationResult {
   }
 
   /**
+   * The latency bound each step was judged against.
+   *
+   * @return the bound
+   */
+  public Duration bound() {
+    return bound;
+  }
+
+  /**
+   * The percentile judged against the bound, e.g. 99.
+   *
+   * @return the percentile, in (0, 100]
+   */
+  public double percentile() {
+    return percentile;
+  }
+
+  /**
    * Every step run, in order (the coarse steps, then the bisections).
    *
    * @return the steps
