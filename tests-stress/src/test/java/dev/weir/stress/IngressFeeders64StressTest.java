@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * ledger balances.
  *
  * <p>Sizes: 10,000 operations at smoke scale; 150,000 (about 700,000 payloads) at nightly scale,
- * about 20 s on a loaded 2-core machine.
+ * about 5 s on a loaded 2-core machine.
  *
  * <p>Run at nightly scale: {@code mvn -B -ntp -pl tests-stress -am verify -Djacoco.skip=true
  * -Dtest='IngressFeeders64StressTest' -Dweir.scale=nightly}.
@@ -81,37 +81,38 @@ class IngressFeeders64StressTest {
     AtomicLongArray takenPerMethod = new AtomicLongArray(Method.values().length);
     ThreadLocal<long[]> seqs = ThreadLocal.withInitial(() -> new long[INGRESSES]);
 
-    StressTest.named("ingress-feeders-" + FEEDERS)
-        .graph(() -> graph(ledger, order))
-        .scheduler(b -> b.workers(2).deadLetters(ledger.deadLetters()))
-        .actors(
-            "feeder",
-            FEEDERS,
-            (env, random) -> {
-              int ingress = random.nextInt(INGRESSES);
-              Method method = Method.values()[random.nextInt(Method.values().length)];
-              int size =
-                  method == Method.OFFER || method == Method.PUT
-                      ? 1
-                      : 1 + random.nextInt(MAX_BATCH);
-              List<Item> batch = items(ids, seqs.get(), ingress, size);
-              Ingress<Item> in = env.ingress("in" + ingress, Item.class);
-              int taken = feed(in, method, batch, ledger);
-              acceptedPerIngress.addAndGet(ingress, taken);
-              takenPerMethod.addAndGet(method.ordinal(), taken);
-              return taken > 0 ? Outcome.COUNTED : Outcome.NOT_COUNTED;
-            })
-        .operations(scale.pick(10_000L, 150_000L))
-        .duration(Duration.ofMinutes(2))
-        .seed(seed)
-        .ledger(ledger)
-        .check("fifo", order.fifo())
-        .check("engine ledger", FaultChecks.balancedLedgers())
-        .check("clean stop", Checkers.cleanShutdown())
-        .check("ingress counters match the answers", ingressCounters(acceptedPerIngress))
-        .check("every method fed", everyMethod(takenPerMethod))
-        .artifacts(StressReports.root())
-        .run()
+    StressReports.record(
+            StressTest.named("ingress-feeders-" + FEEDERS)
+                .graph(() -> graph(ledger, order))
+                .scheduler(b -> b.workers(2).deadLetters(ledger.deadLetters()))
+                .actors(
+                    "feeder",
+                    FEEDERS,
+                    (env, random) -> {
+                      int ingress = random.nextInt(INGRESSES);
+                      Method method = Method.values()[random.nextInt(Method.values().length)];
+                      int size =
+                          method == Method.OFFER || method == Method.PUT
+                              ? 1
+                              : 1 + random.nextInt(MAX_BATCH);
+                      List<Item> batch = items(ids, seqs.get(), ingress, size);
+                      Ingress<Item> in = env.ingress("in" + ingress, Item.class);
+                      int taken = feed(in, method, batch, ledger);
+                      acceptedPerIngress.addAndGet(ingress, taken);
+                      takenPerMethod.addAndGet(method.ordinal(), taken);
+                      return taken > 0 ? Outcome.COUNTED : Outcome.NOT_COUNTED;
+                    })
+                .operations(scale.pick(10_000L, 150_000L))
+                .duration(Duration.ofMinutes(2))
+                .seed(seed)
+                .ledger(ledger)
+                .check("fifo", order.fifo())
+                .check("engine ledger", FaultChecks.balancedLedgers())
+                .check("clean stop", Checkers.cleanShutdown())
+                .check("ingress counters match the answers", ingressCounters(acceptedPerIngress))
+                .check("every method fed", everyMethod(takenPerMethod))
+                .artifacts(StressReports.root())
+                .run())
         .assertPassed();
   }
 

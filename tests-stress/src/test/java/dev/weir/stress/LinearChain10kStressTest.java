@@ -86,46 +86,52 @@ class LinearChain10kStressTest {
     int loggersBefore = loggers();
 
     StressResult result =
-        StressTest.named("linear-chain-" + length)
-            .graph(
-                () -> {
-                  long t0 = System.nanoTime();
-                  Graph graph = chain(length, ledger, order);
-                  buildNanos.set(System.nanoTime() - t0);
-                  return graph;
-                })
-            .scheduler(
-                b -> {
-                  // Called right before Scheduler.start: the start is timed from here to the first
-                  // feeder operation (which also covers starting the feeder threads).
-                  startedAt.set(System.nanoTime());
-                  return b.workers(2).deadLetters(ledger.deadLetters());
-                })
-            .actors(
-                "feeder",
-                2,
-                (env, random) -> {
-                  firstOperationAt.compareAndSet(-1, System.nanoTime());
-                  Token t =
-                      new Token(
-                          ids.getAndIncrement(), Thread.currentThread().getName(), seq.get()[0]++);
-                  OfferResult sent = env.ingress("in", Token.class).put(t, Duration.ofSeconds(30));
-                  return ledger.offered(t, sent) ? Outcome.COUNTED : Outcome.NOT_COUNTED;
-                })
-            .operations(scale.pick(300L, 1_000L))
-            .duration(Duration.ofMinutes(2))
-            .stopTimeout(Duration.ofMinutes(1))
-            .liveness(Duration.ofMinutes(1))
-            .seed(seed)
-            .ledger(ledger)
-            .check("fifo", order.fifo())
-            .check("clean stop", Checkers.cleanShutdown())
-            .check(
-                "timings",
-                timings(scale, length, buildNanos, () -> firstOperationAt.get() - startedAt.get()))
-            .check("loggers", loggersCreated(loggersBefore, length))
-            .artifacts(StressReports.root())
-            .run();
+        StressReports.record(
+            StressTest.named("linear-chain-" + length)
+                .graph(
+                    () -> {
+                      long t0 = System.nanoTime();
+                      Graph graph = chain(length, ledger, order);
+                      buildNanos.set(System.nanoTime() - t0);
+                      return graph;
+                    })
+                .scheduler(
+                    b -> {
+                      // Called right before Scheduler.start: the start is timed from here to the
+                      // first
+                      // feeder operation (which also covers starting the feeder threads).
+                      startedAt.set(System.nanoTime());
+                      return b.workers(2).deadLetters(ledger.deadLetters());
+                    })
+                .actors(
+                    "feeder",
+                    2,
+                    (env, random) -> {
+                      firstOperationAt.compareAndSet(-1, System.nanoTime());
+                      Token t =
+                          new Token(
+                              ids.getAndIncrement(),
+                              Thread.currentThread().getName(),
+                              seq.get()[0]++);
+                      OfferResult sent =
+                          env.ingress("in", Token.class).put(t, Duration.ofSeconds(30));
+                      return ledger.offered(t, sent) ? Outcome.COUNTED : Outcome.NOT_COUNTED;
+                    })
+                .operations(scale.pick(300L, 1_000L))
+                .duration(Duration.ofMinutes(2))
+                .stopTimeout(Duration.ofMinutes(1))
+                .liveness(Duration.ofMinutes(1))
+                .seed(seed)
+                .ledger(ledger)
+                .check("fifo", order.fifo())
+                .check("clean stop", Checkers.cleanShutdown())
+                .check(
+                    "timings",
+                    timings(
+                        scale, length, buildNanos, () -> firstOperationAt.get() - startedAt.get()))
+                .check("loggers", loggersCreated(loggersBefore, length))
+                .artifacts(StressReports.root())
+                .run());
 
     result.assertPassed();
     assertThat(result.run().last().graph().nodes()).hasSize(length + 1);

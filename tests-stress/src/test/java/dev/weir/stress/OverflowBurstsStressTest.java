@@ -67,8 +67,8 @@ import org.slf4j.LoggerFactory;
  * must balance, and a coalescing edge that loses nothing must fold every message sent into exactly
  * one delivered one.
  *
- * <p>Sizes: C = 100 and 6 bursts per policy at smoke scale; C = 1,000 and 10 bursts (a million
- * offers) per policy at nightly scale, about 15 s for the eight policies.
+ * <p>Sizes: 6 bursts of 100·C offers per policy, C = 100 at smoke scale and 1,000 at nightly scale
+ * (600,000 offers per policy), about 20 s for the eight policies on a loaded 2-core machine.
  *
  * <p>Run at nightly scale: {@code mvn -B -ntp -pl tests-stress -am verify -Djacoco.skip=true
  * -Dtest='OverflowBurstsStressTest' -Dweir.scale=nightly}.
@@ -149,65 +149,67 @@ class OverflowBurstsStressTest {
     AtomicLong ids = new AtomicLong();
     AtomicLong bursts = new AtomicLong();
 
-    StressTest.named("overflow-" + policy.name().toLowerCase(Locale.ROOT))
-        .graph(
-            () ->
-                Graph.builder("bursts")
-                    .add("relay", new GatedRelay(gates.relay))
-                    .add("sink", new GatedSink(gates.sink, ledger, tally))
-                    .connect("relay.out", "sink.in", EdgeSpec.of(inner, policy.policy))
-                    .ingress("in", "relay.in", EdgeSpec.of(capacity, policy.policy))
-                    .build())
-        .scheduler(
-            b ->
-                b.workers(2)
-                    .deadLetters(
-                        letter -> {
-                          if (letter.reason() == DeadLetter.Reason.NODE_FAILED
-                              && letter.cause() instanceof EdgeOverflowException) {
-                            tally.inputsFailedByOverflow.incrementAndGet();
-                          } else {
-                            ledger.deadLettered(letter);
-                          }
-                        }))
-        .actor(
-            "feeder",
-            (env, random) -> {
-              boolean gated = bursts.getAndIncrement() % 2 == 0;
-              if (gated) {
-                gates.pause();
-              }
-              Ingress<Burst> in = env.ingress("in", Burst.class);
-              for (int i = 0; i < burst; i++) {
-                Burst b = Burst.of(ids.getAndIncrement());
-                OfferResult r = in.offer(b);
-                answered.merge(r.status(), 1L, Long::sum);
-                if (ledger.offered(b, r)) {
-                  tally.sent(b);
-                }
-              }
-              RunningGraph graph = env.graph();
-              if (gated) {
-                gates.relay().resume();
-                awaitOrFail(graph.awaitQuiescence(Duration.ofMinutes(1)), "relay to go quiet");
-                gates.sink().resume();
-              }
-              awaitOrFail(graph.awaitDrained(Duration.ofMinutes(1)), "graph to drain");
-              return Outcome.COUNTED;
-            })
-        .operations(scale.pick(6L, 10L))
-        .duration(Duration.ofMinutes(2))
-        .seed(seed.value())
-        .ledger(ledger)
-        .check("engine ledger", FaultChecks.balancedLedgers())
-        .check("clean stop", Checkers.cleanShutdown())
-        .check("ingress counters match the offers' answers", ingressCounters(answered))
-        .check("depth <= capacity", depthWithinCapacity())
-        .check("overflow exercised", overflowExercised(policy))
-        .check("coalesced content", coalescedContent(policy, tally))
-        .check("one failed input per FAIL overflow", failedInputs(tally))
-        .artifacts(StressReports.root())
-        .run()
+    StressReports.record(
+            StressTest.named("overflow-" + policy.name().toLowerCase(Locale.ROOT))
+                .graph(
+                    () ->
+                        Graph.builder("bursts")
+                            .add("relay", new GatedRelay(gates.relay))
+                            .add("sink", new GatedSink(gates.sink, ledger, tally))
+                            .connect("relay.out", "sink.in", EdgeSpec.of(inner, policy.policy))
+                            .ingress("in", "relay.in", EdgeSpec.of(capacity, policy.policy))
+                            .build())
+                .scheduler(
+                    b ->
+                        b.workers(2)
+                            .deadLetters(
+                                letter -> {
+                                  if (letter.reason() == DeadLetter.Reason.NODE_FAILED
+                                      && letter.cause() instanceof EdgeOverflowException) {
+                                    tally.inputsFailedByOverflow.incrementAndGet();
+                                  } else {
+                                    ledger.deadLettered(letter);
+                                  }
+                                }))
+                .actor(
+                    "feeder",
+                    (env, random) -> {
+                      boolean gated = bursts.getAndIncrement() % 2 == 0;
+                      if (gated) {
+                        gates.pause();
+                      }
+                      Ingress<Burst> in = env.ingress("in", Burst.class);
+                      for (int i = 0; i < burst; i++) {
+                        Burst b = Burst.of(ids.getAndIncrement());
+                        OfferResult r = in.offer(b);
+                        answered.merge(r.status(), 1L, Long::sum);
+                        if (ledger.offered(b, r)) {
+                          tally.sent(b);
+                        }
+                      }
+                      RunningGraph graph = env.graph();
+                      if (gated) {
+                        gates.relay().resume();
+                        awaitOrFail(
+                            graph.awaitQuiescence(Duration.ofMinutes(1)), "relay to go quiet");
+                        gates.sink().resume();
+                      }
+                      awaitOrFail(graph.awaitDrained(Duration.ofMinutes(1)), "graph to drain");
+                      return Outcome.COUNTED;
+                    })
+                .operations(6)
+                .duration(Duration.ofMinutes(2))
+                .seed(seed.value())
+                .ledger(ledger)
+                .check("engine ledger", FaultChecks.balancedLedgers())
+                .check("clean stop", Checkers.cleanShutdown())
+                .check("ingress counters match the offers' answers", ingressCounters(answered))
+                .check("depth <= capacity", depthWithinCapacity())
+                .check("overflow exercised", overflowExercised(policy))
+                .check("coalesced content", coalescedContent(policy, tally))
+                .check("one failed input per FAIL overflow", failedInputs(tally))
+                .artifacts(StressReports.root())
+                .run())
         .assertPassed();
   }
 
