@@ -9,6 +9,7 @@ import dev.weir.testkit.RunRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -56,7 +57,8 @@ final class SoakChecks {
   }
 
   /** Meters in the registry the schedulers report to: a stopped graph must remove its meters. */
-  static Checker flatMeters(SoakProbe probe, SoakSettings settings, int tolerance) {
+  static Checker flatMeters(
+      Supplier<List<SoakProbe.Sample>> probe, SoakSettings settings, int tolerance) {
     return run -> flat("meters", probed(probe, settings, s -> s.meters()), tolerance);
   }
 
@@ -64,7 +66,8 @@ final class SoakChecks {
    * SLF4J loggers held by the binding: a graph with fresh node names must not leave a logger per
    * node behind once it stopped.
    */
-  static Checker flatLoggers(SoakProbe probe, SoakSettings settings, int tolerance) {
+  static Checker flatLoggers(
+      Supplier<List<SoakProbe.Sample>> probe, SoakSettings settings, int tolerance) {
     return run -> {
       List<Trend.Point> points = probed(probe, settings, s -> s.loggers());
       if (!points.isEmpty() && points.get(0).y() < 0) {
@@ -75,7 +78,7 @@ final class SoakChecks {
   }
 
   /** Throughput in messages per second (wall-clock) over the windows after the warm-up. */
-  static Checker throughput(SoakProbe probe, SoakSettings settings) {
+  static Checker throughput(Supplier<List<SoakProbe.Sample>> probe, SoakSettings settings) {
     return run -> {
       Trend t = Trend.fit(windows(probe, settings, false));
       return falls("throughput (messages/s)", t, THROUGHPUT_MAX_FALL);
@@ -83,7 +86,7 @@ final class SoakChecks {
   }
 
   /** Messages per CPU-second of the process over the windows after the warm-up. */
-  static Checker efficiency(SoakProbe probe, SoakSettings settings) {
+  static Checker efficiency(Supplier<List<SoakProbe.Sample>> probe, SoakSettings settings) {
     return run -> {
       Trend t = Trend.fit(windows(probe, settings, true));
       return falls("messages per CPU-second", t, EFFICIENCY_MAX_FALL);
@@ -239,7 +242,7 @@ final class SoakChecks {
             maxFall * 100);
     return fall <= maxFall
         ? CheckResult.valid(detail)
-        : CheckResult.invalid(detail + ": each message costs more as the run goes on");
+        : CheckResult.invalid(detail + ": the workload slows down as the run goes on");
   }
 
   /** Resource samples taken after the warm-up and before the actors stopped. */
@@ -256,9 +259,11 @@ final class SoakChecks {
   }
 
   private static List<Trend.Point> probed(
-      SoakProbe probe, SoakSettings settings, ToDoubleFunction<SoakProbe.Sample> value) {
+      Supplier<List<SoakProbe.Sample>> probe,
+      SoakSettings settings,
+      ToDoubleFunction<SoakProbe.Sample> value) {
     List<Trend.Point> points = new ArrayList<>();
-    for (SoakProbe.Sample s : probe.samples()) {
+    for (SoakProbe.Sample s : probe.get()) {
       if (s.elapsedNanos() >= settings.warmUp().toNanos()
           && s.elapsedNanos() <= settings.duration().toNanos()) {
         points.add(new Trend.Point(s.elapsedNanos() / 1e9, value.applyAsDouble(s)));
@@ -272,10 +277,10 @@ final class SoakChecks {
    * tallied per wall-clock second, or per CPU-second of the process.
    */
   private static List<Trend.Point> windows(
-      SoakProbe probe, SoakSettings settings, boolean perCpuSecond) {
+      Supplier<List<SoakProbe.Sample>> probe, SoakSettings settings, boolean perCpuSecond) {
     List<Trend.Point> points = new ArrayList<>();
     SoakProbe.Sample previous = null;
-    for (SoakProbe.Sample s : probe.samples()) {
+    for (SoakProbe.Sample s : probe.get()) {
       if (s.elapsedNanos() > settings.duration().toNanos()) {
         break;
       }
