@@ -41,7 +41,7 @@ record SoakSettings(
    * Heap growth allowed on runs shorter than ten minutes, in MiB per hour (2 MiB a minute). The
    * probe forces a full collection every two seconds, so heap after GC is the live set: a steady
    * one-minute run measured 0.04 MiB a minute (2026-12-08, 2 cores, load 20). One SLF4J logger kept
-   * per tenant node measured 5 MiB a minute; the planted leak retains 60.
+   * per tenant node measured 5 to 8 MiB a minute; the planted leak retains 60.
    */
   static final double SHORT_RUN_HEAP_MIB_PER_HOUR = 120;
 
