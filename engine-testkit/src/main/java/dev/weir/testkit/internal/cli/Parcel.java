@@ -6,11 +6,14 @@ import java.util.zip.CRC32C;
  * What the built-in graphs carry: a unique id (for the ledger), the stream that sent it and its
  * number in that stream (for the FIFO check), a value and an optional body, sealed by a checksum
  * over id, sequence, value and body (for the corruption check), and the intended start of the open
- * load's operation it belongs to (0 outside a load; not sealed).
+ * load's operation it belongs to ({@link #NOT_TIMED} outside a load; not sealed).
  *
  * <p>Thread-safety: immutable after construction; the body is never written after sealing.
  */
 final class Parcel {
+
+  /** The intended start of a parcel that belongs to no load operation. */
+  static final long NOT_TIMED = Long.MIN_VALUE;
 
   private final long id;
   private final String stream;

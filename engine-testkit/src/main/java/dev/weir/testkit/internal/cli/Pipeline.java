@@ -121,7 +121,13 @@ final class Pipeline {
     AtomicLong seq = new AtomicLong();
     return (env, random) -> {
       Parcel p =
-          Parcel.of(ids.getAndIncrement(), "control-" + stream, seq.getAndIncrement(), 0, 0, 0);
+          Parcel.of(
+              ids.getAndIncrement(),
+              "control-" + stream,
+              seq.getAndIncrement(),
+              0,
+              0,
+              Parcel.NOT_TIMED);
       OfferResult sent = env.ingress("in", Parcel.class).offerControl(p);
       if (!sent.status().isEnqueued()) {
         seq.decrementAndGet(); // not sent: the stream's next parcel reuses the number
@@ -168,7 +174,7 @@ final class Pipeline {
           corrupted.incrementAndGet();
         }
         OpenLoad current = load;
-        if (current != null && p.intendedStartNanos() != 0) {
+        if (current != null && p.intendedStartNanos() != Parcel.NOT_TIMED) {
           current.complete(p.intendedStartNanos());
         }
       }

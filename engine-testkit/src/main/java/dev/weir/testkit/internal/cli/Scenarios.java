@@ -252,22 +252,17 @@ final class Scenarios {
    * live), and adds the leak detector and the bound on heap growth.
    */
   private void heapChecks(StressTest t, Duration every) {
+    if (settings.deterministic()) {
+      return; // heap readings are wall-clock measurements: not part of a replayable run
+    }
     boolean smoke = settings.intensity() == Intensity.SMOKE;
     long threshold = (smoke ? 256 : 32) * MIB;
     Duration warmUp = smoke ? Duration.ofMillis(500) : Duration.ofSeconds(10);
-    AtomicLong steps = new AtomicLong();
-    boolean deterministic = settings.deterministic();
     t.actor(
         "collector",
         (env, random) -> {
-          if (deterministic) {
-            if (steps.incrementAndGet() % 50 == 0) {
-              ManagementFactory.getMemoryMXBean().gc();
-            }
-          } else {
-            LockSupport.parkNanos(every.toNanos());
-            ManagementFactory.getMemoryMXBean().gc();
-          }
+          LockSupport.parkNanos(every.toNanos());
+          ManagementFactory.getMemoryMXBean().gc();
           return Outcome.NOT_COUNTED;
         });
     t.check("heap: leak", LeakDetector.of(threshold, warmUp).checker());

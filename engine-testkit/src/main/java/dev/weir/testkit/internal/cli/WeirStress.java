@@ -216,6 +216,12 @@ public final class WeirStress implements Callable<Integer> {
               + " operation count (set by --intensity: smoke, low, medium, high)");
     }
     Plant bug = plant;
+    if (bug == Plant.LEAK && deterministic) {
+      throw new ParameterException(
+          cl,
+          "--plant leak cannot be combined with --deterministic: the heap checks measure the"
+              + " machine, so deterministic runs leave them out");
+    }
     if (bug != null && !bug.caughtIn(category)) {
       throw new ParameterException(
           cl,
