@@ -293,7 +293,7 @@ public final class WeirStress implements Callable<Integer> {
           categories.size(),
           r.passed() ? "PASSED" : "FAILED",
           r.run().name(),
-          r.run().operations(),
+          ran.load() != null ? ran.load().completed() : r.run().operations(),
           r.run().elapsed().toMillis() / 1000.0,
           r.traceHash().isPresent() ? ", trace hash " + r.traceHash().getAsLong() : "");
       if (!r.passed()) {
