@@ -62,7 +62,11 @@ class BenchmarkSmokeTest {
           "FanIn4Benchmark.pekkoMerge",
           "MetricsOverheadBenchmark.weirMetricsOff",
           "MetricsOverheadBenchmark.weirMetricsOn",
-          "NodeChainBenchmark.weir");
+          "NodeChainBenchmark.weir",
+          "WorkerScalingBenchmark.weirPipelineBlock1OneWorker",
+          "WorkerScalingBenchmark.weirPipelineBlock1TwoWorkers",
+          "WorkerScalingBenchmark.weirFanIn1000OneWorker",
+          "WorkerScalingBenchmark.weirFanIn1000TwoWorkers");
 
   @Test
   void everyBenchmark_oneTinyIteration_runsAndVerifiesItsResult(@TempDir Path dir)

@@ -108,7 +108,9 @@ public interface NodeContext {
   Clock clock();
 
   /**
-   * Returns a logger named after the node.
+   * Returns the node's logger: its lines go to the SLF4J logger {@code dev.weir.node} and carry the
+   * node's qualified name as the key/value pair {@code node} (no logger per node name, which an
+   * SLF4J binding would keep for the life of the JVM).
    *
    * @return the node's SLF4J logger
    */

@@ -66,6 +66,11 @@ public record GraphSnapshot(
    * @param restarts how many times it was restarted
    * @param unrouted messages it emitted to an output with no edge (they go nowhere; counted so that
    *     nothing disappears unseen)
+   * @param ticks how many times its {@code onTick} was called
+   * @param missedTicks interval boundaries of its tick that passed without a tick of their own (it
+   *     was busy, blocked or waiting for a worker, the clock jumped, or it stopped with a tick
+   *     due): {@code ticks + missedTicks} is the number of boundaries from its start to its last
+   *     tick, or to its end once it stopped
    */
   public record NodeView(
       String name,
@@ -75,7 +80,9 @@ public record GraphSnapshot(
       long messages,
       long errors,
       long restarts,
-      long unrouted) {
+      long unrouted,
+      long ticks,
+      long missedTicks) {
 
     /**
      * Makes a snapshot value; the engine makes these, tests may too.
@@ -88,6 +95,8 @@ public record GraphSnapshot(
      * @param errors the {@link #errors()} component
      * @param restarts the {@link #restarts()} component
      * @param unrouted the {@link #unrouted()} component
+     * @param ticks the {@link #ticks()} component
+     * @param missedTicks the {@link #missedTicks()} component
      * @throws NullPointerException if a component other than {@code blockedOn} is null, naming it
      */
     public NodeView {
@@ -148,6 +157,36 @@ public record GraphSnapshot(
   }
 
   /**
+   * Returns whether the graph had work pending when the snapshot was taken: an edge held a DATA or
+   * CONTROL message, a ready queue was not empty, or a node was {@link NodeState#READY}, {@link
+   * NodeState#RUNNING} (inside a hook) or {@link NodeState#BLOCKED} (its outbox waiting for room).
+   * A graph that has work pending and whose {@link RunningGraph#progress()} does not move for a
+   * while is stuck: a node inside a hook that does not return, a loop of full BLOCK edges, or a
+   * node whose input is paused ({@link dev.weir.core.InputGate}) while messages wait for it.
+   *
+   * @return whether anything was queued, running or blocked
+   */
+  public boolean hasPendingWork() {
+    for (EdgeView e : edges) {
+      if (e.stats().depth() > 0 || e.stats().controlDepth() > 0) {
+        return true;
+      }
+    }
+    for (Integer depth : readyDepth.values()) {
+      if (depth != null && depth > 0) {
+        return true;
+      }
+    }
+    for (NodeView n : nodes) {
+      NodeState s = n.state();
+      if (s == NodeState.READY || s == NodeState.RUNNING || s == NodeState.BLOCKED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Renders the snapshot for a log or a test failure message.
    *
    * @return a multi-line description
@@ -167,6 +206,9 @@ public record GraphSnapshot(
       sb.append(" restarts=").append(n.restarts());
       if (n.unrouted() > 0) {
         sb.append(" unrouted=").append(n.unrouted());
+      }
+      if (n.ticks() + n.missedTicks() > 0) {
+        sb.append(" ticks=").append(n.ticks()).append(" missedTicks=").append(n.missedTicks());
       }
       sb.append('\n');
     }

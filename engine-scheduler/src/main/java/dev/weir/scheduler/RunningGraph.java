@@ -109,6 +109,32 @@ public interface RunningGraph {
   boolean awaitQuiescence(Duration timeout) throws InterruptedException;
 
   /**
+   * Returns how much work the graph has done since it started: the number of messages its nodes
+   * have processed (DATA and CONTROL, each counted when its {@code onMessage} returned or threw)
+   * plus the number of ticks they ran ({@code onTick} returned or threw), over every node, restarts
+   * included. Unlike {@link #snapshot()} it allocates nothing and reads one counter pair per node,
+   * so a watchdog can call it often: "work pending and no progress for a while" means the graph is
+   * stuck ({@link GraphSnapshot#hasPendingWork()} says whether work is pending). Activations that
+   * take no message and run no tick (e.g. a blocked node retrying its outbox) do not count, so
+   * neither a stuck hook nor a busy loop that gets nothing done moves it.
+   *
+   * <p>Each node's counters are written only by the activation running it, with single-writer
+   * opaque stores: counting costs the hot path no atomic instruction and no shared cache line.
+   * Memory ordering: the value is monotonic for any one thread (a later call never returns less
+   * than an earlier one on the same thread), and a call that happens-after another (on any thread)
+   * returns at least what that one returned. It is not a synchronization point: reading a count
+   * does not make the processed messages' effects visible, and a count becomes visible to other
+   * threads eventually (opaque mode guarantees that much; in practice at once), not at a bounded
+   * instant. The terms are read one after another, so the sum need not equal the graph's count at
+   * any one instant.
+   *
+   * <p>Thread-safety: safe from any thread, including inside a node's hook; wait-free.
+   *
+   * @return messages processed plus ticks run, never negative, never decreasing
+   */
+  long progress();
+
+  /**
    * Returns a snapshot of edge counters, node states, ready queues and recent events.
    *
    * @return the snapshot

@@ -1,10 +1,8 @@
 package dev.weir.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.weir.core.EdgeSpec;
-import dev.weir.core.EdgeStats;
 import dev.weir.core.Graph;
 import dev.weir.core.Message;
 import dev.weir.core.Node;
@@ -20,10 +18,8 @@ import dev.weir.scheduler.RunningGraph;
 import dev.weir.scheduler.Scheduler;
 import dev.weir.scheduler.ShutdownReport;
 import dev.weir.scheduler.VirtualClock;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,19 +36,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Ingress#offerControl} and those a node emits with {@link NodeContext#emitControl}.
  *
  * <pre>
- *   exact, 1 worker, virtual clock:
+ *   1 worker, virtual clock:
  *
  *     flood ──BLOCK(64), always full──► target (LOW band) ◄── ingress "ctl": offerControl
  *       └ emitControl every 250th message ┘
  *     noise ──BLOCK(64)──► holder (HIGH band): every 400th message it holds the only worker while
  *                                             the test offers a CONTROL message
- *
- *   latency, 2 workers, system clock:
- *
- *     flood ──B(256)──► stage ──B(256)──► target ◄── ingress "ctl": 2,000 offerControl
- *       └ emitControl every 100th ─ forwarded ┘
- *     spin  ──B(256)──► burner                      (keeps the other worker busy)
  * </pre>
+ *
+ * <p>The same shape on two workers and the system clock, with CONTROL latency percentiles and a
+ * budget, is the nightly scenario {@code ControlUnderSaturationStressTest} in {@code tests-stress}:
+ * timing verdicts depend on the machine, so the everyday build holds only these counted ones.
  */
 class ControlPreemptionTest {
 
@@ -160,108 +153,6 @@ class ControlPreemptionTest {
   }
 
   /**
-   * Offer-to-{@code onMessage} latency of 2,000 CONTROL messages against a pipeline whose edges
-   * stay full, on two workers and the system clock. A DATA message waits behind about 512 others
-   * (two full edges, 20 µs each at the target): several milliseconds. A CONTROL message overtakes
-   * them: its median must be a fraction of the data's. The p99 of the 2,000 offered ones must stay
-   * below a tick chosen generously, 1 s: on an idle 2-core machine p99 is a few milliseconds, but
-   * other processes can starve the workers (p99 reached 300 ms at a load average of 13 on 2 cores),
-   * and a latency bound must not turn machine load into a failure.
-   */
-  @Test
-  void controlMessages_againstSaturatedPipeline_overtakeDataAndArriveWithinATick()
-      throws Exception {
-    int samples = 2_000;
-    LatencyTarget target = new LatencyTarget(samples);
-    Graph graph =
-        Graph.builder("control-latency")
-            .add("flood", new InfiniteSource(100))
-            .add("stage", new Forward(1_000))
-            .add("target", target)
-            .add("spin", new InfiniteSource(0))
-            .add("burner", new Forward(2_000))
-            .connect("flood.out", "stage.in", EdgeSpec.blocking(256))
-            .connect("stage.out", "target.in", EdgeSpec.blocking(256))
-            .connect("spin.out", "burner.in", EdgeSpec.blocking(256))
-            .ingress("ctl", "target.in", EdgeSpec.blocking(256).withControlCapacity(64))
-            .build();
-    DeadLetterRecorder dead = new DeadLetterRecorder();
-    RunningGraph running = Scheduler.builder().workers(2).deadLetters(dead).build().start(graph);
-    ShutdownReport report;
-    int refused = 0;
-    long[] sentAt = target.sentAt;
-    try {
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> target.data.get() >= 5_000 && isFull(running, "stage.out->target.in"));
-      Ingress<Long> ctl = running.ingress("ctl", Long.class);
-      for (int i = 0; i < samples; i++) {
-        sentAt[i] = System.nanoTime(); // visible to the target: written before the offer
-        while (ctl.offerControl((long) i).status() == OfferStatus.BLOCKED) {
-          refused++;
-          LockSupport.parkNanos(10_000);
-        }
-        LockSupport.parkNanos(50_000);
-      }
-      await().atMost(Duration.ofSeconds(30)).until(() -> target.delivered.get() == samples);
-    } finally {
-      report = running.stop(Duration.ofSeconds(10));
-    }
-    GraphSnapshot after = running.snapshot();
-    String context = after.render();
-
-    long[] ingress = target.latencies();
-    long[] emitted = target.emittedLatencies();
-    long[] data = target.dataLatencies();
-    Arrays.sort(ingress);
-    Arrays.sort(emitted);
-    Arrays.sort(data);
-    System.out.printf(
-        Locale.ROOT,
-        "control latency (2 workers, system clock, saturated): offerControl->onMessage n=%d"
-            + " p50=%.1f us p99=%.1f us max=%.1f us (lane full %d times); emitControl->onMessage"
-            + " through two full edges n=%d p50=%.1f us p99=%.1f us max=%.1f us; DATA through the"
-            + " same edges n=%d p50=%.1f us p99=%.1f us; load average %.1f on %d cores%n",
-        ingress.length,
-        micros(percentile(ingress, 50)),
-        micros(percentile(ingress, 99)),
-        micros(ingress[ingress.length - 1]),
-        refused,
-        emitted.length,
-        micros(percentile(emitted, 50)),
-        micros(percentile(emitted, 99)),
-        micros(emitted[emitted.length - 1]),
-        data.length,
-        micros(percentile(data, 50)),
-        micros(percentile(data, 99)),
-        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-        Runtime.getRuntime().availableProcessors());
-    long tick = TimeUnit.SECONDS.toNanos(1);
-    assertThat(ingress).as(context).hasSize(samples);
-    assertThat(percentile(ingress, 99))
-        .as("p99 of offerControl -> onMessage under saturation, ns\n%s", context)
-        .isLessThan(tick);
-    // Only ~1 in 100 data messages brings an emitted CONTROL message, too few samples for a
-    // p99 that one stall of the machine cannot move: their median is compared with the data's.
-    assertThat(emitted).as("the flood's own CONTROL messages arrived\n%s", context).isNotEmpty();
-    assertThat(data).as(context).isNotEmpty();
-    assertThat(percentile(ingress, 50))
-        .as(
-            "CONTROL median well below the DATA median (%d ns): it overtakes queued data",
-            percentile(data, 50))
-        .isLessThan(percentile(data, 50) / 4);
-    assertThat(percentile(emitted, 50))
-        .as("emitted CONTROL median well below the DATA median (%d ns)", percentile(data, 50))
-        .isLessThan(percentile(data, 50) / 4);
-    assertThat(after.edge("stage.out->target.in").highWaterMark())
-        .as("the data plane was saturated\n%s", context)
-        .isEqualTo(256);
-    assertThat(report.timedOut()).as(context).isFalse();
-    assertThat(dead.count()).as(dead.describe()).isZero();
-    Ledger.assertClosed(graph, after, report, dead, 0);
-  }
-
-  /**
    * Regression test: lifting a queued node to the CONTROL band leaves a stale entry in its old
    * band; the worker that later popped it found no work and went to sleep without announcing
    * quiescence, so {@code awaitQuiescence} waited for its whole timeout although the graph was
@@ -312,20 +203,6 @@ class ControlPreemptionTest {
     } finally {
       running.stop(Duration.ofSeconds(10));
     }
-  }
-
-  private static boolean isFull(RunningGraph running, String edge) {
-    EdgeStats s = running.snapshot().edge(edge);
-    return s != null && s.highWaterMark() == 256;
-  }
-
-  private static long percentile(long[] sorted, int p) {
-    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-  }
-
-  private static double micros(long nanos) {
-    return nanos / 1_000.0;
   }
 
   /** A source of {@code total} longs within demand; every n-th also emits a CONTROL message. */
@@ -445,122 +322,6 @@ class ControlPreemptionTest {
         if (!release.tryAcquire(30, TimeUnit.SECONDS)) {
           throw new IllegalStateException("the test never released hold " + n / every);
         }
-      }
-    }
-  }
-
-  /** Emits longs within demand until the graph stops; every n-th also emits a CONTROL message. */
-  static final class InfiniteSource implements SourceNode {
-    private final PortSpec<Long> out = PortSpec.of("out", Long.class);
-    private final int controlEvery;
-    private long next;
-
-    InfiniteSource(int controlEvery) {
-      this.controlEvery = controlEvery;
-    }
-
-    @Override
-    public List<PortSpec<?>> outputs() {
-      return List.of(out);
-    }
-
-    @Override
-    public boolean pull(NodeContext ctx) {
-      int demand = Math.min(ctx.demand(out), 256);
-      for (int i = 0; i < demand; i++) {
-        ctx.emit(out, next++);
-        if (controlEvery > 0 && next % controlEvery == 0) {
-          ctx.emitControl(out, -next);
-        }
-      }
-      return true;
-    }
-  }
-
-  /** Forwards every message as is (a CONTROL message stays CONTROL) after some CPU work. */
-  static final class Forward implements Node {
-    private final PortSpec<Long> in = PortSpec.of("in", Long.class);
-    private final PortSpec<Long> out = PortSpec.of("out", Long.class);
-    private final long workNanos;
-
-    Forward(long workNanos) {
-      this.workNanos = workNanos;
-    }
-
-    @Override
-    public List<PortSpec<?>> inputs() {
-      return List.of(in);
-    }
-
-    @Override
-    public List<PortSpec<?>> outputs() {
-      return List.of(out);
-    }
-
-    @Override
-    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
-      if (!message.isControl()) {
-        BusyWork.spin(workNanos);
-      }
-      ctx.emit(out, in.cast(message));
-    }
-  }
-
-  /**
-   * Measures each CONTROL message's latency, and every 8th DATA message's; burns 20 µs of CPU per
-   * DATA message.
-   */
-  static final class LatencyTarget implements Node {
-    final long[] sentAt;
-    final AtomicLong data = new AtomicLong();
-    final AtomicLong delivered = new AtomicLong();
-    private final PortSpec<Long> in = PortSpec.of("in", Long.class);
-    private final long[] latencies;
-    private final List<Long> emittedLatencies = Collections.synchronizedList(new ArrayList<>());
-    private final List<Long> dataLatencies = Collections.synchronizedList(new ArrayList<>());
-
-    LatencyTarget(int samples) {
-      this.sentAt = new long[samples];
-      this.latencies = new long[samples];
-    }
-
-    @Override
-    public List<PortSpec<?>> inputs() {
-      return List.of(in);
-    }
-
-    @Override
-    public void onMessage(NodeContext ctx, PortSpec<?> input, Message<?> message) {
-      long now = System.nanoTime();
-      if (!message.isControl()) {
-        if (data.incrementAndGet() % 8 == 0) {
-          dataLatencies.add(now - message.timestampNanos());
-        }
-        BusyWork.spin(20_000);
-        return;
-      }
-      long id = in.cast(message).payload();
-      if (id >= 0) {
-        latencies[(int) id] = now - sentAt[(int) id];
-        delivered.incrementAndGet(); // publishes latencies[id] to the test thread
-      } else {
-        emittedLatencies.add(now - message.timestampNanos());
-      }
-    }
-
-    long[] latencies() {
-      return latencies.clone();
-    }
-
-    long[] dataLatencies() {
-      synchronized (dataLatencies) {
-        return dataLatencies.stream().mapToLong(Long::longValue).toArray();
-      }
-    }
-
-    long[] emittedLatencies() {
-      synchronized (emittedLatencies) {
-        return emittedLatencies.stream().mapToLong(Long::longValue).toArray();
       }
     }
   }

@@ -342,7 +342,10 @@ class ErrorIsolationTest {
     return logs.events(
         e ->
             e.getLevel() == Level.WARN
-                && e.getLoggerName().equals("dev.weir.node." + node)
+                && e.getLoggerName().equals("dev.weir.node")
+                && e.getKeyValuePairs() != null
+                && e.getKeyValuePairs().stream()
+                    .anyMatch(kv -> kv.key.equals("node") && node.equals(kv.value))
                 && e.getFormattedMessage().contains("failed in onMessage"));
   }
 

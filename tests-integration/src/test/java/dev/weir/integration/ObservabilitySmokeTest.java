@@ -95,6 +95,7 @@ class ObservabilitySmokeTest {
             .ingress("ctl", "drops.in")
             .build();
     MeterRegistry registry = new SimpleMeterRegistry();
+    long startedNanos = System.nanoTime();
     RunningGraph running =
         Scheduler.builder()
             .workers(workers)
@@ -118,6 +119,9 @@ class ObservabilitySmokeTest {
                       && running.snapshot().node("flaky").messages() == 1_000
                       && running.awaitQuiescence(Duration.ofSeconds(1)));
       s = running.snapshot();
+      // No time a meter reports can exceed the time the graph has run: a bound that holds on any
+      // machine, however loaded (timing budgets live in tests-stress, at nightly scale).
+      double ranSeconds = (System.nanoTime() - startedNanos) / 1e9;
       String context = s.render() + "\n" + meters(registry);
 
       for (GraphSnapshot.EdgeView edge : s.edges()) {
@@ -169,9 +173,11 @@ class ObservabilitySmokeTest {
             .as(context)
             .isEqualTo((double) node.restarts());
         assertThat(counter(registry, "weir.node.busy.time", "node", node.name()))
-            .as("busy seconds of %s\n%s", node.name(), context)
+            .as(
+                "busy seconds of %s: one thread at a time, so at most the run's\n%s",
+                node.name(), context)
             .isGreaterThanOrEqualTo(0.0)
-            .isLessThan(60.0);
+            .isLessThanOrEqualTo(ranSeconds);
       }
       assertThat(counter(registry, "weir.node.errors", "node", "flaky")).isEqualTo(10);
       assertThat(counter(registry, "weir.node.restarts", "node", "flaky")).isEqualTo(10);
@@ -207,7 +213,8 @@ class ObservabilitySmokeTest {
                   .tags("graph", name)
                   .timer()
                   .max(TimeUnit.SECONDS))
-          .isLessThan(30.0);
+          .as("no CONTROL message waited longer than the graph has run")
+          .isLessThanOrEqualTo(ranSeconds);
       assertThat(counter(registry, "weir.graph.dead.letters", null, null)).isEqualTo(10);
       assertThat(registry.getMeters())
           .as("every meter carries the graph tag")

@@ -138,6 +138,11 @@ final class BandDeques {
     return nonEmpty == 0;
   }
 
+  /** The bands that hold a cell: bit b set when band b is non-empty. */
+  int nonEmptyBands() {
+    return nonEmpty;
+  }
+
   /** The number of cells queued at {@code band}. */
   int depth(int band) {
     return live[band];

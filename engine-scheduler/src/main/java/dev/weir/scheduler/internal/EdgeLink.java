@@ -68,6 +68,12 @@ final class EdgeLink {
   boolean refusalLogged;
 
   /**
+   * Consumer-activation-owned: whether the running activation of the consumer polled this edge and
+   * has yet to check its producer's wait flag (NodeCell.wakePolledProducers).
+   */
+  boolean polled;
+
+  /**
    * Messages the producer emitted to this edge that were still in its outbox (the edge had refused
    * them for room) when they were dead-lettered: its error policy stopped it, or a shutdown gave
    * up. The edge never accepted them, so its own counters cannot tell. Written by the producer's

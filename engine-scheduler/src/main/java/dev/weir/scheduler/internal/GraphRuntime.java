@@ -110,7 +110,7 @@ public final class GraphRuntime implements RunningGraph {
     this.queues =
         ReadyQueues.create(
             config.workers(), config.weights(), config.seed(), config.pickPerturbation(), metrics);
-    this.timers = new TickTimers(queues);
+    this.timers = new TickTimers(queues, metrics, clock instanceof VirtualClock);
     this.cells = new NodeCell[order.size()];
     Map<String, NodeCell> byName = new HashMap<>();
     for (int i = 0; i < cells.length; i++) {
@@ -334,7 +334,7 @@ public final class GraphRuntime implements RunningGraph {
       events.record(clock.nanoTime(), EventLog.Type.START, i, 0);
       long tick = cell.node.tickInterval().toNanos();
       if (tick > 0) {
-        timers.add(cell, tick, clock.nanoTime());
+        cell.tickEntry = timers.add(cell, tick, clock.nanoTime());
       }
     }
   }
@@ -394,7 +394,7 @@ public final class GraphRuntime implements RunningGraph {
     boolean virtual = clock instanceof VirtualClock;
     while (!workersStop) {
       long now = clock.nanoTime();
-      timers.fireDue(now);
+      timers.tryFireDue(now);
       long next = timers.nextDue();
       long wait;
       if (next == Long.MAX_VALUE || virtual) {
@@ -509,10 +509,6 @@ public final class GraphRuntime implements RunningGraph {
   private void logDeadLetter(DeadLetter d) {
     String edgeId = d.edgeId();
     EngineLog.deadLetter(name, d, edgeId == null ? null : linksById.get(edgeId));
-  }
-
-  void recordTickLateness(long latenessNanos) {
-    metrics.tickLateness(latenessNanos);
   }
 
   /** A cell finished or stopped: its consumers lose an upstream; the graph may be complete. */
@@ -632,6 +628,16 @@ public final class GraphRuntime implements RunningGraph {
   }
 
   @Override
+  public long progress() {
+    // Each term never decreases (see NodeCounters.progress), so neither does the sum.
+    long sum = 0;
+    for (NodeCell c : cells) {
+      sum += c.progressCount();
+    }
+    return sum;
+  }
+
+  @Override
   public GraphSnapshot snapshot() {
     List<GraphSnapshot.NodeView> nodes = new ArrayList<>(cells.length);
     for (NodeCell c : cells) {
@@ -644,7 +650,9 @@ public final class GraphRuntime implements RunningGraph {
               c.counter(NodeCounters.MESSAGES),
               c.counter(NodeCounters.ERRORS),
               c.counter(NodeCounters.RESTARTS),
-              c.counter(NodeCounters.UNROUTED)));
+              c.counter(NodeCounters.UNROUTED),
+              c.counter(NodeCounters.TICKS),
+              c.missedTicksView()));
     }
     List<GraphSnapshot.EdgeView> edges = new ArrayList<>(links.size());
     for (EdgeLink link : links) {

@@ -132,12 +132,12 @@ final class MicrometerRuntimeMetrics implements RuntimeMetrics {
     nodeCounter(cell, tags, "weir.node.messages", NodeCounters.MESSAGES, "messages it processed");
     nodeCounter(cell, tags, "weir.node.errors", NodeCounters.ERRORS, "exceptions its hooks threw");
     nodeCounter(cell, tags, "weir.node.restarts", NodeCounters.RESTARTS, "restarts");
-    nodeCounter(
-        cell,
-        tags,
-        "weir.node.ticks.missed",
-        NodeCounters.MISSED_TICKS,
-        "ticks merged into a later one: more than one interval had passed");
+    keep(
+        FunctionCounter.builder("weir.node.ticks.missed", cell, NodeCell::missedTicksView)
+            .description("interval boundaries that passed without a tick of their own")
+            .tags(tags)
+            .register(registry));
+    nodeCounter(cell, tags, "weir.node.ticks", NodeCounters.TICKS, "ticks delivered to onTick");
     keep(
         FunctionCounter.builder(
                 "weir.node.busy.time", cell, c -> c.counter(NodeCounters.BUSY_NANOS) / 1e9)

@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * Concurrency: `state` admits one activation at a time.
@@ -155,7 +154,16 @@ final class NodeCell implements NodeContext, InputGate {
 
   private volatile @Nullable NodeState lifecycle;
   private volatile @Nullable String blockedOn;
+
+  /**
+   * A tick fired and not yet taken. Set by the tick wheel's pass (under its lock), cleared by the
+   * activation that takes it or by the wheel's close: the volatile write hands the cell the fired
+   * entry (see TickTimers, "Concurrency").
+   */
   private final AtomicBoolean tickPending = new AtomicBoolean();
+
+  /** This node's place in the tick wheel, or null if it does not tick; set before the workers. */
+  TickTimers.@Nullable Entry tickEntry;
 
   /** Set by pause(), cleared by resume(), from any thread; read before each input message. */
   private volatile boolean inputPaused;
@@ -180,6 +188,17 @@ final class NodeCell implements NodeContext, InputGate {
   private long emitted;
   private boolean pulledNothing;
   private @Nullable EdgeLink polledFrom;
+
+  /**
+   * Activation-owned: the inputs this activation polled, in {@code [0, polledCount)}, each once
+   * (its {@link EdgeLink#polled} set). Only their producers can have gained room, so only they are
+   * woken at the end (wakePolledProducers): waking every waiting producer made a 1,000-way fan-in
+   * activate each source about 15 times per message it emitted.
+   */
+  private EdgeLink[] polledLinks = new EdgeLink[0];
+
+  private int polledCount;
+
   private boolean blocked;
   private boolean sourceDone;
   private boolean finishCalled;
@@ -224,7 +243,7 @@ final class NodeCell implements NodeContext, InputGate {
     this.policy = config.errorPolicyOf(name);
     this.runtime = runtime;
     this.clock = config.clock();
-    this.log = LoggerFactory.getLogger("dev.weir.node." + name.replace('/', '.'));
+    this.log = new NodeLogger(name);
     this.traceIds = TraceIds.seeded(TraceIds.derive(config.seed(), index));
     this.batchLimit = config.batchLimit();
     List<PortSpec<?>> declared = node.outputs();
@@ -364,8 +383,11 @@ final class NodeCell implements NodeContext, InputGate {
       flushOutbox();
     }
     if (!blocked && tickPending.getAndSet(false)) {
-      runtime.events.record(clock.nanoTime(), EventLog.Type.TICK, index, 0);
+      long now = clock.nanoTime();
+      takeTick(now);
+      runtime.events.record(now, EventLog.Type.TICK, index, 0);
       invoke(HOOK_TICK, null, null);
+      counters.increment(NodeCounters.TICKS);
     }
     while (!blocked && !inputPaused && processed < batchLimit && !isTerminated() && !abandoned) {
       Message<?> message = pollNextInput();
@@ -382,8 +404,10 @@ final class NodeCell implements NodeContext, InputGate {
       }
       processed++;
       invoke(HOOK_MESSAGE, from, message);
+      // Per message, not per batch: RunningGraph.progress() must move while a slow node works
+      // through a batch. A single-writer opaque store to the node's own counters: no contention.
+      counters.increment(NodeCounters.MESSAGES);
     }
-    counters.add(NodeCounters.MESSAGES, processed);
     boolean again = processed >= batchLimit;
     if (source && !blocked && !sourceDone && !isTerminated()) {
       if (runtime.isStopping()) {
@@ -409,12 +433,11 @@ final class NodeCell implements NodeContext, InputGate {
     // accepted by that last flush must not sit in an edge whose consumer nobody woke.
     again |= waitForRoom();
     signalTouchedConsumers();
-    if (processed > 0) {
-      // Only a poll makes room. Waking the producers of an activation that took nothing (e.g. a
-      // blocked node, which takes no input) kept a loop of full BLOCK edges busy forever: each
-      // blocked member woke the other, which found no room and woke it back.
-      wakeWaitingProducers();
-    }
+    // Only a poll makes room, so only the producers of the edges this activation polled are
+    // woken. Waking the producers of an activation that took nothing (e.g. a blocked node, which
+    // takes no input) kept a loop of full BLOCK edges busy forever: each blocked member woke the
+    // other, which found no room and woke it back.
+    wakePolledProducers();
     runtime.events.record(clock.nanoTime(), EventLog.Type.ACTIVATE, index, processed);
     return again && !isTerminated();
   }
@@ -465,7 +488,7 @@ final class NodeCell implements NodeContext, InputGate {
         if (link.edge.controlDepth() > 0) {
           Message<?> m = link.edge.poll();
           if (m != null) {
-            polledFrom = link;
+            notePolled(link);
             return m;
           }
         }
@@ -477,7 +500,7 @@ final class NodeCell implements NodeContext, InputGate {
       Message<?> m = link.edge.poll();
       if (m != null) {
         roundRobin = at + 1 < n ? at + 1 : 0;
-        polledFrom = link;
+        notePolled(link);
         return m;
       }
     }
@@ -530,9 +553,46 @@ final class NodeCell implements NodeContext, InputGate {
     return any;
   }
 
-  /** The consumer half of the protocol: fence, then wake producers that wait for room. */
+  /** Sets {@link #polledFrom} and records the link among this activation's polled inputs. */
+  private void notePolled(EdgeLink link) {
+    polledFrom = link;
+    if (!link.polled) {
+      link.polled = true;
+      if (polledLinks.length != inputs.length) {
+        polledLinks = new EdgeLink[inputs.length];
+      }
+      polledLinks[polledCount++] = link;
+    }
+  }
+
+  /**
+   * The consumer half of the protocol for this activation's polls: fence, then wake the producers
+   * of the polled edges that wait for room. An edge this activation did not poll gained no room
+   * from it; a producer waiting on it is woken by the activation that polls it (every poll is
+   * followed by this fence and check), or saw the room itself in its re-check.
+   */
+  private void wakePolledProducers() {
+    if (polledCount == 0) {
+      return;
+    }
+    VarHandle.fullFence();
+    for (int i = 0; i < polledCount; i++) {
+      EdgeLink link = polledLinks[i];
+      link.polled = false;
+      if (link.producerWaitingOpaque() && link.claimProducerWaiting()) {
+        link.wakeProducer();
+      }
+    }
+    polledCount = 0;
+  }
+
+  /** The consumer half of the protocol after polling every input: fence, wake every waiter. */
   private void wakeWaitingProducers() {
     VarHandle.fullFence();
+    for (int i = 0; i < polledCount; i++) {
+      polledLinks[i].polled = false;
+    }
+    polledCount = 0;
     for (EdgeLink link : inputs) {
       if (link.producerWaitingOpaque() && link.claimProducerWaiting()) {
         link.wakeProducer();
@@ -596,6 +656,7 @@ final class NodeCell implements NodeContext, InputGate {
       }
     }
     lifecycle = NodeState.FINISHED;
+    closeTicks();
     runtime.events.record(clock.nanoTime(), EventLog.Type.FINISH, index, 0);
     runtime.cellDone(this);
   }
@@ -636,6 +697,7 @@ final class NodeCell implements NodeContext, InputGate {
     signalTouchedConsumers();
     if (!blocked && !isTerminated()) {
       lifecycle = NodeState.FINISHED;
+      closeTicks();
       runtime.events.record(clock.nanoTime(), EventLog.Type.FINISH, index, 0);
       runtime.cellDone(this);
     }
@@ -750,6 +812,7 @@ final class NodeCell implements NodeContext, InputGate {
     }
     EngineLog.nodeStopped(log, runtime.name(), name, why, cause);
     lifecycle = NodeState.FAILED;
+    closeTicks();
     // No more skipped input signals from here on, before the discard (see "Blocked cells"); the
     // parked messages themselves are dead-lettered below.
     markUnblocked();
@@ -858,6 +921,7 @@ final class NodeCell implements NodeContext, InputGate {
     if (lifecycle == null || lifecycle == NodeState.FINISHED) {
       lifecycle = NodeState.STOPPED;
     }
+    closeTicks();
     NodeClaims.release(runtime, node);
   }
 
@@ -1189,15 +1253,70 @@ final class NodeCell implements NodeContext, InputGate {
 
   // ------------------------------------------------------------------ ticks and views
 
-  /** Called by the timers (any worker): one pending tick, however many intervals passed. */
-  void tickDue(long latenessNanos, long missed) {
-    // A tick still pending (the node is blocked or busy) absorbs this one, which is missed too.
-    long merged = tickPending.getAndSet(true) ? missed + 1 : missed;
-    if (merged > 0) {
-      counters.addFromTimer(NodeCounters.MISSED_TICKS, merged);
-    }
-    runtime.recordTickLateness(latenessNanos);
+  /** The tick wheel's pass, under its lock: the entry fired; the cell owns it now. */
+  void tickFired() {
+    tickPending.set(true); // release: hands the entry over; pairs with takeTick's getAndSet
     signal(band);
+  }
+
+  /**
+   * The activation took the pending tick at {@code now}: one tick to deliver (counted in TICKS once
+   * onTick returned), and the interval boundaries that passed since the one it fired for are missed
+   * (ticks never queue up); then the entry goes back into the wheel at the next boundary after now.
+   */
+  private void takeTick(long now) {
+    TickTimers.Entry entry = tickEntry;
+    if (entry == null) {
+      return;
+    }
+    long missed = now > entry.due ? (now - entry.due) / entry.interval : 0;
+    if (missed > 0) {
+      counters.add(NodeCounters.MISSED_TICKS, missed);
+    }
+    entry.due += (missed + 1) * entry.interval;
+    runtime.timers.rearm(entry);
+  }
+
+  /**
+   * The tick wheel's close, under its lock, by the thread that owns this cell (its activation, or
+   * shutdown after taking it): the boundaries up to {@code now} that the node will never get,
+   * whether a tick is pending for them or not, count as missed.
+   */
+  void dropPendingTick(TickTimers.Entry entry, long now) {
+    tickPending.set(false);
+    if (now >= entry.due) {
+      long boundaries = (now - entry.due) / entry.interval + 1;
+      counters.add(NodeCounters.MISSED_TICKS, boundaries);
+      entry.due += boundaries * entry.interval;
+    }
+  }
+
+  /**
+   * Missed ticks as a reader sees them now (snapshots, metrics): the counted ones, plus, while a
+   * tick is pending, the boundaries that passed since the one it fired for (they are counted when
+   * the node takes the tick, or stops). A view: racing the take, it may lag for an instant.
+   */
+  long missedTicksView() {
+    long counted = counters.read(NodeCounters.MISSED_TICKS);
+    TickTimers.Entry entry = tickEntry;
+    if (entry == null || !tickPending.get()) {
+      return counted;
+    }
+    long passed = clock.nanoTime() - entry.due; // a racy read of due: a view, see above
+    return passed > 0 ? counted + passed / entry.interval : counted;
+  }
+
+  /** Whether a tick fired and was not taken yet; for views and tests. */
+  boolean tickPendingView() {
+    return tickPending.get();
+  }
+
+  /** The node terminated (or is stopping for good): its ticks end and are accounted for. */
+  private void closeTicks() {
+    TickTimers.Entry entry = tickEntry;
+    if (entry != null) {
+      runtime.timers.close(entry, clock.nanoTime());
+    }
   }
 
   boolean isTerminated() {
@@ -1248,6 +1367,11 @@ final class NodeCell implements NodeContext, InputGate {
 
   long counter(int which) {
     return counters.read(which);
+  }
+
+  /** Messages processed plus ticks run: this node's share of the graph's progress. */
+  long progressCount() {
+    return counters.progress();
   }
 
   @Override

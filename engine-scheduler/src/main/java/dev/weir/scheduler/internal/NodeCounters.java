@@ -5,7 +5,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A node's counters. Each counter has one writer at a time: the running activation (ordered between
- * activations by the ready-queue hand-over), or for missed ticks the tick timetable's lock. Writers
+ * activations by the ready-queue hand-over), or the thread that took the cell at shutdown. Writers
  * store with opaque mode, readers (snapshots, metrics) load with opaque mode: no read-modify-write
  * instruction on the hot path, no torn reads.
  *
@@ -20,7 +20,8 @@ final class NodeCounters {
   static final int UNROUTED = 4;
   static final int MISSED_TICKS = 5;
   static final int BUSY_NANOS = 6;
-  private static final int COUNT = 7;
+  static final int TICKS = 7;
+  private static final int COUNT = 8;
 
   private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
@@ -34,12 +35,17 @@ final class NodeCounters {
     LONGS.setOpaque(values, counter, (long) LONGS.getOpaque(values, counter) + delta);
   }
 
-  /** The tick timetable's writer: serialized by its lock, not by the activation. */
-  void addFromTimer(int counter, long delta) {
-    add(counter, delta);
-  }
-
   long read(int counter) {
     return (long) LONGS.getOpaque(values, counter);
+  }
+
+  /**
+   * This node's share of {@code RunningGraph.progress()}: messages processed plus ticks run. Each
+   * term is single-writer and read with opaque mode, so per counter a later read never returns less
+   * than an earlier one (coherence, also across threads ordered by happens-before): the sum never
+   * decreases either. Pinned by ProgressCounterStress.
+   */
+  long progress() {
+    return read(MESSAGES) + read(TICKS);
   }
 }
