@@ -63,6 +63,7 @@ final class LoadReport {
     }
     fields.put("intervals", intervals);
     Map<String, Object> scenario = new LinkedHashMap<>(ReportFields.scenario(report));
+    scenario.put("operations", load.completed());
     scenario.put("throughputPerSecond", round(load.throughputPerSecond()));
     scenario.put("latency", latency);
     scenario.put("load", fields);

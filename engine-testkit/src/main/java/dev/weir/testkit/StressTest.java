@@ -65,6 +65,7 @@ public final class StressTest {
   private @Nullable FaultPlan faults;
   private @Nullable Duration livenessBound;
   private @Nullable LivenessPhase liveness;
+  private @Nullable String replay;
 
   private StressTest(String name) {
     this.name = name;
@@ -294,6 +295,18 @@ public final class StressTest {
   }
 
   /**
+   * Sets the command printed and written as the way to replay this run (default: the Maven command
+   * that reruns the calling test with the run's seed), for runs started by a tool of their own.
+   *
+   * @param command a shell command that replays the run
+   * @return this builder
+   */
+  public StressTest replay(String command) {
+    this.replay = Objects.requireNonNull(command, "command");
+    return this;
+  }
+
+  /**
    * Injects faults: the plan is armed with the run seed before the first graph starts (the safety
    * phase: the actors run and the faults fire) and disarmed when the actors stop; then the graph
    * must drain within the liveness bound ({@link #liveness}, 30 s unless set). Adds two checks:
@@ -364,7 +377,8 @@ public final class StressTest {
               + (deterministic ? " (a deterministic run ends by count)" : " and/or duration(d)"));
     }
     long runSeed = seed != null ? seed : Seeds.pick();
-    String replay = ReplayCommand.forCaller(runSeed, StressTest.class);
+    String replay =
+        this.replay != null ? this.replay : ReplayCommand.forCaller(runSeed, StressTest.class);
     console.accept(
         "weir-stress '" + name + "': seed " + runSeed + (deterministic ? " (deterministic)" : ""));
     console.accept("  replay: " + replay);

@@ -31,6 +31,14 @@ final class CommandCheck {
       String module = words.get(2).split("/")[0];
       if (!sources.modules().contains(module)) {
         problems.add(command.where() + ": " + words.get(2) + " is built by no module " + module);
+      } else if (!builds(sources, module, words.get(2))) {
+        problems.add(
+            command.where()
+                + ": "
+                + words.get(2)
+                + ": "
+                + module
+                + "/pom.xml builds no jar of that name (its shade outputFile or finalName)");
       }
     }
     String script = words.get(0).equals("bash") && words.size() > 1 ? words.get(1) : words.get(0);
@@ -38,6 +46,18 @@ final class CommandCheck {
       problems.add(command.where() + ": no script " + script + " in the repository");
     }
     return problems;
+  }
+
+  /** Whether the module's pom names the jar's file (without {@code .jar}), e.g. in finalName. */
+  private static boolean builds(Sources sources, String module, String jar) {
+    String file = jar.substring(jar.lastIndexOf('/') + 1);
+    String base = file.endsWith(".jar") ? file.substring(0, file.length() - 4) : file;
+    try {
+      String pom = Files.readString(sources.root().resolve(module).resolve("pom.xml"));
+      return pom.contains(">" + base + "<") || pom.contains("/" + file + "<");
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private static void maven(

@@ -94,11 +94,12 @@ class DocumentedCommandsTest {
             mvn -B -ntp -Pturbo -pl tests-unit verify
             bash .ci/nothing
             java -jar tests-gone/target/x.jar
+            java -jar engine-testkit/target/weir-nothing.jar --help
             ```
             """);
 
     assertThat(problems)
-        .hasSize(6)
+        .hasSize(7)
         .anySatisfy(p -> assertThat(p).startsWith("page.md:2: -pl tests-nowhere is no module"))
         .anySatisfy(
             p -> assertThat(p).startsWith("page.md:3: -Dtest=MixedPoliciesTest names no test"))
@@ -111,7 +112,13 @@ class DocumentedCommandsTest {
         .anySatisfy(p -> assertThat(p).isEqualTo("page.md:5: -Pturbo is in no pom.xml"))
         .anySatisfy(
             p -> assertThat(p).isEqualTo("page.md:6: no script .ci/nothing in the repository"))
-        .anySatisfy(p -> assertThat(p).startsWith("page.md:7: tests-gone/target/x.jar"));
+        .anySatisfy(p -> assertThat(p).startsWith("page.md:7: tests-gone/target/x.jar"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "page.md:8: engine-testkit/target/weir-nothing.jar: engine-testkit/pom.xml"
+                            + " builds no jar"));
   }
 
   @Test
@@ -126,6 +133,9 @@ class DocumentedCommandsTest {
                 mvn -B -ntp -pl tests-unit,tests-integration -am test -Dtest='Edge*Test,ShutdownDrainTest'
                 mvn -B -ntp -Pmutation -pl tests-unit -am verify
                 bash .ci/run
+                java -jar engine-testkit/target/weir-stress.jar --category all --intensity smoke
+                java -jar tests-jcstress/target/jcstress.jar -m quick
+                java -jar benchmarks/target/benchmarks.jar -i 10
                 ```
                 """))
         .isEmpty();
