@@ -23,6 +23,7 @@ public final class StressResult {
   private final @Nullable Long traceHash;
   private final Path folder;
   private final String replayCommand;
+  private Map<String, String> attachments = Map.of();
 
   StressResult(
       RunRecord run,
@@ -180,5 +181,15 @@ public final class StressResult {
   @Override
   public String toString() {
     return summary();
+  }
+
+  /** Sets the failure folder's extra files (watchdog, invariants, log tail); run's thread only. */
+  void attach(Map<String, String> files) {
+    this.attachments = Map.copyOf(files);
+  }
+
+  /** The failure folder's extra files, name to content. */
+  Map<String, String> attachments() {
+    return attachments;
   }
 }
