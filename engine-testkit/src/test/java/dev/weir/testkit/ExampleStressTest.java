@@ -77,7 +77,8 @@ class ExampleStressTest {
     assertThat(result.replayCommand())
         .contains(
             "-pl engine-testkit", "-Dtest='ExampleStressTest#", "-Dweir.seed=" + result.seed());
-    assertThat(result.checks().keySet()).containsExactly("conservation", "fifo", "clean stop", "watchdog");
+    assertThat(result.checks().keySet())
+        .containsExactly("conservation", "fifo", "clean stop", "watchdog");
 
     Path report = result.folder().resolve("report.json");
     assertThat(report).exists();

