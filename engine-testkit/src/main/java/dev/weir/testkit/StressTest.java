@@ -144,6 +144,8 @@ public final class StressTest {
    * @throws IllegalArgumentException if {@code count} is not positive or a name is taken
    */
   public StressTest actors(String actorName, int count, Actor actor) {
+    Objects.requireNonNull(actorName, "actorName");
+    Objects.requireNonNull(actor, "actor");
     if (count < 1) {
       throw new IllegalArgumentException("actor count must be positive, was " + count);
     }

@@ -112,6 +112,7 @@ public final class Watchdog implements AutoCloseable {
   public static void awaitDrained(RunningGraph graph, Duration stallAfter)
       throws InterruptedException {
     Objects.requireNonNull(graph, "graph");
+    Objects.requireNonNull(stallAfter, "stallAfter");
     Builder b = builder().stallAfter(stallAfter);
     Duration quarter = stallAfter.dividedBy(4);
     if (quarter.compareTo(DEFAULT_INTERVAL) < 0 && !quarter.isZero()) {
@@ -307,7 +308,7 @@ public final class Watchdog implements AutoCloseable {
      * @return this builder
      */
     public Builder interval(Duration every) {
-      this.interval = positive(every, "watchdog interval");
+      this.interval = positive(Objects.requireNonNull(every, "every"), "watchdog interval");
       return this;
     }
 
