@@ -20,6 +20,7 @@ import java.util.List;
  * streams, installed while any is open); each keeps its own last lines. Closing the last one puts
  * the original streams back, unless someone replaced them meanwhile.
  */
+@SuppressForbidden // it replaces System.out and System.err, which is its purpose
 public final class LogTail implements AutoCloseable {
 
   private static final Object LOCK = new Object();
@@ -45,7 +46,6 @@ public final class LogTail implements AutoCloseable {
    * @return the open tail; close it to stop
    * @throws IllegalArgumentException if {@code capacity} is not positive
    */
-  @SuppressForbidden
   public static LogTail start(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("a log tail keeps at least one line, was " + capacity);
@@ -104,7 +104,6 @@ public final class LogTail implements AutoCloseable {
 
   /** Stops keeping lines; idempotent. The last tail to close restores the original streams. */
   @Override
-  @SuppressForbidden
   public void close() {
     synchronized (LOCK) {
       if (!OPEN.remove(this) || !OPEN.isEmpty()) {
