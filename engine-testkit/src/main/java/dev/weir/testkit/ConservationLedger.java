@@ -287,6 +287,28 @@ public final class ConservationLedger<T> {
       List<Long> missingExamples,
       List<Long> phantomExamples) {
 
+    /**
+     * Checks and copies the lists.
+     *
+     * @param sent the {@link #sent()} component
+     * @param delivered the {@link #delivered()} component
+     * @param dropped the {@link #dropped()} component
+     * @param evicted the {@link #evicted()} component
+     * @param coalesced the {@link #coalesced()} component
+     * @param deadLettered the {@link #deadLettered()} component
+     * @param lost the {@link #lost()} component
+     * @param duplicated the {@link #duplicated()} component
+     * @param phantoms the {@link #phantoms()} component
+     * @param foreignDeadLetters the {@link #foreignDeadLetters()} component
+     * @param missingExamples the {@link #missingExamples()} component
+     * @param phantomExamples the {@link #phantomExamples()} component
+     * @throws NullPointerException if a list is null, naming it
+     */
+    public Totals {
+      missingExamples = List.copyOf(Objects.requireNonNull(missingExamples, "missingExamples"));
+      phantomExamples = List.copyOf(Objects.requireNonNull(phantomExamples, "phantomExamples"));
+    }
+
     @Override
     public String toString() {
       return "sent="

@@ -205,6 +205,16 @@ public final class Environment {
     }
   }
 
+  /** The running graph, or null between graphs: what the watchdog samples. */
+  @Nullable RunningGraph current() {
+    return running;
+  }
+
+  /** The description of the running graph, or null between graphs (read before current()). */
+  @Nullable Graph currentGraph() {
+    return graph;
+  }
+
   /** A snapshot of the running graph for the status line, or null between graphs. */
   @Nullable GraphSnapshot peek() {
     RunningGraph current = running;

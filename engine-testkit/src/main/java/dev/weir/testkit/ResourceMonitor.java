@@ -29,12 +29,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Samples the process's resources at a steady interval: heap after GC, used heap, GC count and
- * time, live threads, process CPU time and open file descriptors. Heap after GC comes from the
- * garbage collectors' own notifications (the sum over heap pools of their usage right after each
+ * time, live threads, process CPU time, open file descriptors and heap allocated so far (whose
+ * difference between samples is the allocation rate). Heap after GC comes from the garbage
+ * collectors' own notifications (the sum over heap pools of their usage right after each
  * collection), never from {@code totalMemory - freeMemory}, which mostly measures garbage not yet
  * collected. Process CPU and file descriptors are read as attributes of the JVM's operating-system
  * MBean, so they are reported on JVMs that expose them ({@code -1} elsewhere) without depending on
  * {@code com.sun.management} types.
+ *
+ * <p>Allocation is counted from the same notifications (used heap before each collection minus used
+ * heap after the previous one, plus the growth since the last one), not from {@code
+ * com.sun.management.ThreadMXBean.getThreadAllocatedBytes}: that one counts per live thread, so
+ * what a thread allocated drops out of any sum once the thread ends (actors, pool threads, the
+ * graph's own workers after a reset) and the sum can go down; it also needs {@code
+ * com.sun.management} types. The collectors' accounting sees every thread's allocations; its
+ * resolution is the sampling interval, and between collections it reads used heap.
  *
  * <pre>{@code
  * try (ResourceMonitor monitor = ResourceMonitor.start(Duration.ofSeconds(1))) {
@@ -58,6 +67,18 @@ public final class ResourceMonitor implements AutoCloseable {
   private final AtomicLong heapAfterGc = new AtomicLong(-1);
   private final AtomicLong collectionsSeen = new AtomicLong();
   private final List<ResourceSample> samples = new ArrayList<>();
+
+  /*
+   * Allocation accounting, under `allocation`'s lock (the notification thread and samplers): every
+   * byte allocated on the heap makes used heap grow until a collection, so what was allocated is
+   * the growth from each collection's end (or the monitor's start) to the next one's start, plus
+   * the growth since the last one. Objects promoted or copied by a collection are in both the
+   * "after" and the next "before", so they do not count twice.
+   */
+  private final Object allocation = new Object();
+  private long allocatedBeforeLastGc;
+  private long usedAfterLastGc = heapUsedNow();
+  private long allocatedReported;
   private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
   private final @Nullable ObjectName os;
   private final @Nullable ScheduledExecutorService sampler;
@@ -129,16 +150,26 @@ public final class ResourceMonitor implements AutoCloseable {
       gcCount += Math.max(0, gc.getCollectionCount());
       gcTime += Math.max(0, gc.getCollectionTime());
     }
+    long used = heapUsedNow();
+    long allocated;
+    synchronized (allocation) {
+      // max: a collection whose notification has not arrived yet shrank `used` below the last
+      // after-GC reading; the count must not go backwards.
+      allocated =
+          Math.max(allocatedReported, allocatedBeforeLastGc + Math.max(0, used - usedAfterLastGc));
+      allocatedReported = allocated;
+    }
     ResourceSample sample =
         new ResourceSample(
             System.nanoTime() - startNanos,
             heapAfterGc.get(),
-            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+            used,
             gcCount,
             gcTime,
             ManagementFactory.getThreadMXBean().getThreadCount(),
             osAttribute("ProcessCpuTime"),
-            osAttribute("OpenFileDescriptorCount"));
+            osAttribute("OpenFileDescriptorCount"),
+            allocated);
     synchronized (samples) {
       samples.add(sample);
     }
@@ -190,16 +221,33 @@ public final class ResourceMonitor implements AutoCloseable {
         || !(gcInfo.get("memoryUsageAfterGc") instanceof TabularData after)) {
       return;
     }
+    long sum = heapSum(after);
+    if (gcInfo.get("memoryUsageBeforeGc") instanceof TabularData before) {
+      long usedBefore = heapSum(before);
+      synchronized (allocation) {
+        allocatedBeforeLastGc += Math.max(0, usedBefore - usedAfterLastGc);
+        usedAfterLastGc = sum;
+      }
+    }
+    heapAfterGc.set(sum);
+    collectionsSeen.incrementAndGet();
+  }
+
+  /** The sum over heap pools of a GC notification's per-pool usage table. */
+  private long heapSum(TabularData usages) {
     long sum = 0;
-    for (Object row : after.values()) {
+    for (Object row : usages.values()) {
       if (row instanceof CompositeData entry
           && heapPools.contains(String.valueOf(entry.get("key")))
           && entry.get("value") instanceof CompositeData usage) {
         sum += MemoryUsage.from(usage).getUsed();
       }
     }
-    heapAfterGc.set(sum);
-    collectionsSeen.incrementAndGet();
+    return sum;
+  }
+
+  private static long heapUsedNow() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
   private long osAttribute(String attribute) {

@@ -5,6 +5,7 @@ import dev.weir.scheduler.GraphSnapshot;
 import dev.weir.scheduler.ShutdownReport;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What a finished run did: every incarnation of the graph (one per reset, plus the first) with its
@@ -40,10 +41,13 @@ public record RunRecord(
    * @param elapsed the run's duration
    * @param incarnations the graphs that ran
    * @param resources the resource samples
+   * @throws NullPointerException if a reference component is null, naming it
    */
   public RunRecord {
-    incarnations = List.copyOf(incarnations);
-    resources = List.copyOf(resources);
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(elapsed, "elapsed");
+    incarnations = List.copyOf(Objects.requireNonNull(incarnations, "incarnations"));
+    resources = List.copyOf(Objects.requireNonNull(resources, "resources"));
   }
 
   /**
@@ -76,5 +80,23 @@ public record RunRecord(
       Graph graph,
       GraphSnapshot beforeStop,
       GraphSnapshot afterStop,
-      ShutdownReport report) {}
+      ShutdownReport report) {
+
+    /**
+     * Checks the components.
+     *
+     * @param index the {@link #index()} component
+     * @param graph the {@link #graph()} component
+     * @param beforeStop the {@link #beforeStop()} component
+     * @param afterStop the {@link #afterStop()} component
+     * @param report the {@link #report()} component
+     * @throws NullPointerException if a reference component is null, naming it
+     */
+    public Incarnation {
+      Objects.requireNonNull(graph, "graph");
+      Objects.requireNonNull(beforeStop, "beforeStop");
+      Objects.requireNonNull(afterStop, "afterStop");
+      Objects.requireNonNull(report, "report");
+    }
+  }
 }

@@ -3,6 +3,7 @@ package dev.weir.testkit;
 import dev.weir.testkit.fault.Fault;
 import dev.weir.testkit.fault.FaultPlan;
 import dev.weir.testkit.internal.Artifacts;
+import dev.weir.testkit.internal.GitRevision;
 import dev.weir.testkit.internal.HtmlReport;
 import dev.weir.testkit.internal.MarkdownReport;
 import dev.weir.testkit.internal.ShutdownReading;
@@ -60,6 +61,7 @@ final class RunReport {
     report.put("scenarios", List.of(scenario));
     report.put("configuration", configuration);
     report.put("replay", result.replayCommand());
+    report.put("gitRevision", GitRevision.current());
     report.put("series", RunSeries.of(run.resources(), operationsAtSamples, leaks));
     Map<String, String> files = new LinkedHashMap<>();
     if (!result.passed()) {
@@ -69,6 +71,8 @@ final class RunReport {
       files.put("configuration.txt", configuration.toString() + "\n");
       files.put("snapshot.txt", snapshots(run));
       files.put("resources.csv", resources(run));
+      files.put("revision.txt", GitRevision.current() + "\n");
+      files.putAll(result.attachments());
       report.put("shutdowns", shutdowns(run));
     }
     render(result.folder(), report, files);
@@ -168,12 +172,12 @@ final class RunReport {
     StringBuilder sb =
         new StringBuilder(
             "elapsedMillis,heapAfterGcBytes,heapUsedBytes,gcCount,gcTimeMillis,liveThreads,"
-                + "processCpuNanos,openFileDescriptors\n");
+                + "processCpuNanos,openFileDescriptors,allocatedBytes\n");
     for (ResourceSample s : run.resources()) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "%d,%d,%d,%d,%d,%d,%d,%d%n",
+              "%d,%d,%d,%d,%d,%d,%d,%d,%d%n",
               s.elapsedNanos() / 1_000_000,
               s.heapAfterGcBytes(),
               s.heapUsedBytes(),
@@ -181,7 +185,8 @@ final class RunReport {
               s.gcTimeMillis(),
               s.liveThreads(),
               s.processCpuNanos(),
-              s.openFileDescriptors()));
+              s.openFileDescriptors(),
+              s.allocatedBytes()));
     }
     return sb.toString();
   }

@@ -26,6 +26,7 @@ public final class StressResult {
   // Set once by StressTest.run before the result is returned (and so published): the map
   // report.json was written from.
   private Map<String, Object> report = Map.of();
+  private Map<String, String> attachments = Map.of();
 
   StressResult(
       RunRecord run,
@@ -192,5 +193,15 @@ public final class StressResult {
   @Override
   public String toString() {
     return summary();
+  }
+
+  /** Sets the failure folder's extra files (watchdog, invariants, log tail); run's thread only. */
+  void attach(Map<String, String> files) {
+    this.attachments = Map.copyOf(files);
+  }
+
+  /** The failure folder's extra files, name to content. */
+  Map<String, String> attachments() {
+    return attachments;
   }
 }

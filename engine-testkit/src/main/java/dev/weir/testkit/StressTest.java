@@ -6,6 +6,7 @@ import dev.weir.scheduler.Scheduler;
 import dev.weir.scheduler.VirtualClock;
 import dev.weir.testkit.fault.FaultPlan;
 import dev.weir.testkit.internal.Console;
+import dev.weir.testkit.internal.LogTail;
 import dev.weir.testkit.internal.ReplayCommand;
 import dev.weir.testkit.internal.StatusLine;
 import java.io.PrintWriter;
@@ -66,6 +67,10 @@ public final class StressTest {
   private @Nullable Duration livenessBound;
   private @Nullable LivenessPhase liveness;
   private @Nullable String replay;
+  private Duration stallAfter = Watchdog.DEFAULT_STALL_AFTER;
+  private final Map<String, LiveInvariant> live = new LinkedHashMap<>();
+  private @Nullable SafetyWatch watch;
+  private int logLines = 200;
 
   private StressTest(String name) {
     this.name = name;
@@ -140,6 +145,8 @@ public final class StressTest {
    * @throws IllegalArgumentException if {@code count} is not positive or a name is taken
    */
   public StressTest actors(String actorName, int count, Actor actor) {
+    Objects.requireNonNull(actorName, "actorName");
+    Objects.requireNonNull(actor, "actor");
     if (count < 1) {
       throw new IllegalArgumentException("actor count must be positive, was " + count);
     }
@@ -354,6 +361,62 @@ public final class StressTest {
   }
 
   /**
+   * Sets the watchdog's stall bound (default {@link Watchdog#DEFAULT_STALL_AFTER}, 30 s): the run
+   * fails, with a verdict naming the stuck nodes and edges and the graph's snapshot and a thread
+   * dump in its folder, when the graph has work pending and makes no progress for this long, or one
+   * node with work pending does nothing for this long. The watchdog samples at the monitor interval
+   * and also fails the run when threads deadlock on locks; its verdict is the {@code watchdog}
+   * check. It watches until the last stop begins.
+   *
+   * @param bound the stall bound; longer than the longest a node may take on one message or tick
+   * @return this builder
+   */
+  public StressTest stallAfter(Duration bound) {
+    this.stallAfter = positive(bound, "stall bound");
+    return this;
+  }
+
+  /**
+   * Adds an invariant checked at every monitor interval while the actors run (the safety phase) and
+   * once more when they stopped, e.g. {@code continuously("bounded depth",
+   * Checkers.boundedDepth())}. The first INVALID sample fails the run at once, keeping that
+   * moment's snapshot in {@code invariants.txt}; a sample that throws makes the check UNKNOWN.
+   *
+   * @param checkName the check's name in the report, unique in the run
+   * @param invariant the invariant
+   * @return this builder
+   * @throws IllegalArgumentException if the name is taken
+   */
+  public StressTest continuously(String checkName, LiveInvariant invariant) {
+    Objects.requireNonNull(invariant, "invariant");
+    check(
+        checkName,
+        run -> {
+          SafetyWatch w = watch;
+          return w == null
+              ? CheckResult.unknown("the safety phase did not run")
+              : w.invariantChecker(checkName).check(run);
+        });
+    live.put(checkName, invariant);
+    return this;
+  }
+
+  /**
+   * Sets how many of the last lines written to standard output and standard error a failed run
+   * keeps in {@code log.txt} (default 200).
+   *
+   * @param lines how many lines; positive
+   * @return this builder
+   */
+  public StressTest logLines(int lines) {
+    if (lines < 1) {
+      throw new IllegalArgumentException("log lines must be positive, was " + lines);
+    }
+    this.logLines = lines;
+    return this;
+  }
+
+  /**
    * Runs the stress test and returns its result; it never throws for a failed run (see {@link
    * StressResult#assertPassed()}).
    *
@@ -375,6 +438,16 @@ public final class StressTest {
               + name
               + "' needs an exit criterion: operations(n)"
               + (deterministic ? " (a deterministic run ends by count)" : " and/or duration(d)"));
+    }
+    if (!checks.containsKey("watchdog")) {
+      check(
+          "watchdog",
+          run -> {
+            SafetyWatch w = watch;
+            return w == null
+                ? CheckResult.unknown("the watchdog did not run")
+                : w.watchdogChecker().check(run);
+          });
     }
     long runSeed = seed != null ? seed : Seeds.pick();
     String replay =
@@ -415,9 +488,23 @@ public final class StressTest {
               }));
     }
     List<RunRecord.Incarnation> incarnations = List.of();
+    Map<String, String> attachments = new LinkedHashMap<>();
     List<ResourceSample> samples;
     List<Long> counts;
-    try (ResourceMonitor monitor = ResourceMonitor.manual();
+    SafetyWatch safety =
+        new SafetyWatch(
+            name,
+            env,
+            stallAfter,
+            monitorInterval,
+            Map.copyOf(live),
+            why -> {
+              failure.compareAndSet(null, why);
+              env.requestStop();
+            });
+    watch = safety;
+    try (LogTail logs = LogTail.start(logLines);
+        ResourceMonitor monitor = ResourceMonitor.manual();
         Timeline timeline = new Timeline(monitor, env::operations, monitorInterval, name)) {
       ScheduledExecutorService status = null;
       try {
@@ -428,12 +515,14 @@ public final class StressTest {
         } else {
           runThreads(env, runners, failure);
         }
+        safety.endSafety();
         if (livenessPhase != null) {
           livenessPhase.run(env);
         }
       } catch (RuntimeException | Error e) {
         failure.compareAndSet(null, "the run failed: " + stackTrace(e));
       } finally {
+        safety.close();
         if (status != null) {
           status.shutdownNow();
         }
@@ -450,6 +539,8 @@ public final class StressTest {
       timeline.sample();
       samples = timeline.samples();
       counts = timeline.operations();
+      attachments.putAll(safety.files());
+      attachments.put("log.txt", logs.render());
     }
     RunRecord record =
         new RunRecord(
@@ -463,6 +554,7 @@ public final class StressTest {
     Path folder = artifactsRoot.resolve(folderName(name, runSeed));
     StressResult result =
         new StressResult(record, verdicts, failure.get(), traceHash, folder, replay);
+    result.attach(attachments);
     @Nullable LeakDetector leaks = null;
     for (Checker c : checks.values()) {
       if (c instanceof LeakDetector.HeapGrowth heap) {

@@ -5,11 +5,12 @@
  * <p>A run is an {@link dev.weir.testkit.Environment} (the graph under test, restarted on demand,
  * and what outlives a restart) worked on by {@link dev.weir.testkit.Actor}s, each on its own
  * thread, until the exit criteria (a duration and/or a number of counted operations). Each
- * operation returns an {@link dev.weir.testkit.Outcome}; anything thrown stops the run. Afterwards
- * each {@link dev.weir.testkit.Checker} gives a {@link dev.weir.testkit.Verdict}, and the run
- * writes {@code report.json}, {@code report.md} and {@code report.html} (charts of throughput, heap
- * after GC and threads over time) and, when it failed, its artifacts to {@code
- * target/weir-stress/NAME-seedN}.
+ * operation returns an {@link dev.weir.testkit.Outcome}; anything thrown stops the run. While it
+ * runs, a {@link dev.weir.testkit.Watchdog} stops it when the graph stalls or threads deadlock, and
+ * each {@link dev.weir.testkit.LiveInvariant} is checked at every sample. Afterwards each {@link
+ * dev.weir.testkit.Checker} gives a {@link dev.weir.testkit.Verdict}, and the run writes {@code
+ * report.json}, {@code report.md} and {@code report.html} (charts of throughput, heap after GC and
+ * threads over time) and, when it failed, its artifacts to {@code target/weir-stress/NAME-seedN}.
  *
  * <pre>{@code
  * record Item(long id, String stream, long seq) {}

@@ -77,7 +77,8 @@ class ExampleStressTest {
     assertThat(result.replayCommand())
         .contains(
             "-pl engine-testkit", "-Dtest='ExampleStressTest#", "-Dweir.seed=" + result.seed());
-    assertThat(result.checks().keySet()).containsExactly("conservation", "fifo", "clean stop");
+    assertThat(result.checks().keySet())
+        .containsExactly("conservation", "fifo", "clean stop", "watchdog");
 
     Path report = result.folder().resolve("report.json");
     assertThat(report).exists();
@@ -107,7 +108,7 @@ class ExampleStressTest {
               assertThat(s).containsEntry("name", "pipeline").containsEntry("passed", true);
               assertThat(
                       ((Map<?, ?>) Objects.requireNonNull(s.get("verdicts"))).keySet().toString())
-                  .isEqualTo("[conservation, fifo, clean stop]");
+                  .isEqualTo("[conservation, fifo, clean stop, watchdog]");
             });
   }
 }

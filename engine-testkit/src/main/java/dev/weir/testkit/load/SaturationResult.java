@@ -3,6 +3,7 @@ package dev.weir.testkit.load;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
@@ -33,7 +34,25 @@ public final class SaturationResult {
       long missing,
       long lateStarts,
       double throughputPerSecond,
-      String why) {}
+      String why) {
+
+    /**
+     * Checks the components.
+     *
+     * @param ratePerSecond the {@link #ratePerSecond()} component
+     * @param passed the {@link #passed()} component
+     * @param latency the {@link #latency()} component
+     * @param missing the {@link #missing()} component
+     * @param lateStarts the {@link #lateStarts()} component
+     * @param throughputPerSecond the {@link #throughputPerSecond()} component
+     * @param why the {@link #why()} component
+     * @throws NullPointerException if {@code latency} or {@code why} is null, naming it
+     */
+    public Step {
+      Objects.requireNonNull(latency, "latency");
+      Objects.requireNonNull(why, "why");
+    }
+  }
 
   private final Duration bound;
   private final double percentile;
