@@ -1,5 +1,7 @@
 package dev.weir.stress;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.weir.core.EdgeSpec;
 import dev.weir.core.Graph;
 import dev.weir.core.Nodes;
@@ -24,9 +26,11 @@ import dev.weir.testkit.junit.SuiteScale;
 import dev.weir.testkit.junit.WeirTest;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Error paths under a storm of faults: 10% of the messages of two restarting stages throw, a third
@@ -75,56 +79,79 @@ class FaultStormStressTest {
     // A graph reset every ~1,500 feeder operations: a few per smoke run, ~130 per nightly run.
     double resetChance = 1.0 / 1_500;
 
-    StressResult result =
-        StressTest.named("fault-storm")
-            .graph(() -> graph(plan, parseThrows, enrichThrows, enrichStalls, auditStops, ledger))
-            .scheduler(
-                b ->
-                    b.workers(2)
-                        .deadLetters(
-                            letter -> {
-                              handed.get(letter.reason()).incrementAndGet();
-                              ledger.deadLettered(letter);
-                            }))
-            .actors(
-                "feeder",
-                4,
-                (env, random) -> {
-                  if (random.nextDouble() < resetChance) {
-                    return Outcome.RESET;
-                  }
-                  Job job = new Job(ids.getAndIncrement());
-                  OfferResult sent = env.ingress("in", Job.class).put(job, Duration.ofSeconds(30));
-                  return ledger.offered(job, sent) ? Outcome.COUNTED : Outcome.NOT_COUNTED;
-                })
-            .actors(
-                "auditor",
-                2,
-                (env, random) -> {
-                  Job job = new Job(ids.getAndIncrement());
-                  OfferResult sent =
-                      env.ingress("audit", Job.class).put(job, Duration.ofSeconds(30));
-                  if (sent.status() == OfferStatus.CLOSED) {
-                    // storm/audit stopped (STOP_NODE closed its input): restart the whole graph.
-                    return Outcome.RESET;
-                  }
-                  return ledger.offered(job, sent) ? Outcome.COUNTED : Outcome.NOT_COUNTED;
-                })
-            .operations(messages)
-            .duration(Duration.ofMinutes(2))
-            .seed(seed)
-            .ledger(ledger)
-            .faults(plan)
-            .liveness(Duration.ofSeconds(30))
-            .check("engine ledger", FaultChecks.balancedLedgers())
-            .check("restarted", FaultChecks.restarted("storm/parse", 1))
-            .check("audit stopped", auditStopped())
-            .check("dead letters handed = counted", deadLettersAccounted(handed))
-            .check("clean stop", Checkers.cleanShutdown())
-            .artifacts(StressReports.root())
-            .run();
-
+    // The storm's nodes fail on purpose thousands of times and the checks count every failure;
+    // every node logs through the one logger dev.weir.node, quiet while the storm runs.
+    Logger nodes = (Logger) LoggerFactory.getLogger("dev.weir.node");
+    Level before = nodes.getLevel();
+    nodes.setLevel(Level.OFF);
+    StressResult result;
+    try {
+      result = storm(seed, messages, ledger, handed, ids, plan, resetChance);
+    } finally {
+      nodes.setLevel(before);
+    }
     StressReports.record(result).assertPassed();
+  }
+
+  private static StressResult storm(
+      long seed,
+      long messages,
+      ConservationLedger<Job> ledger,
+      Map<DeadLetter.Reason, AtomicLong> handed,
+      AtomicLong ids,
+      FaultPlan plan,
+      double resetChance) {
+    List<Fault> f = plan.faults();
+    Fault parseThrows = f.get(0);
+    Fault enrichThrows = f.get(1);
+    Fault enrichStalls = f.get(2);
+    Fault auditStops = f.get(3);
+    return StressTest.named("fault-storm")
+        .graph(() -> graph(plan, parseThrows, enrichThrows, enrichStalls, auditStops, ledger))
+        .scheduler(
+            b ->
+                b.workers(2)
+                    .deadLetters(
+                        letter -> {
+                          handed.get(letter.reason()).incrementAndGet();
+                          ledger.deadLettered(letter);
+                        }))
+        .actors(
+            "feeder",
+            4,
+            (env, random) -> {
+              if (random.nextDouble() < resetChance) {
+                return Outcome.RESET;
+              }
+              Job job = new Job(ids.getAndIncrement());
+              OfferResult sent = env.ingress("in", Job.class).put(job, Duration.ofSeconds(30));
+              return ledger.offered(job, sent) ? Outcome.COUNTED : Outcome.NOT_COUNTED;
+            })
+        .actors(
+            "auditor",
+            2,
+            (env, random) -> {
+              Job job = new Job(ids.getAndIncrement());
+              OfferResult sent = env.ingress("audit", Job.class).put(job, Duration.ofSeconds(30));
+              if (sent.status() == OfferStatus.CLOSED) {
+                // storm/audit stopped (STOP_NODE closed its input): restart the whole graph.
+                return Outcome.RESET;
+              }
+              return ledger.offered(job, sent) ? Outcome.COUNTED : Outcome.NOT_COUNTED;
+            })
+        .operations(messages)
+        .duration(Duration.ofMinutes(2))
+        .seed(seed)
+        .ledger(ledger)
+        .faults(plan)
+        .liveness(Duration.ofSeconds(30))
+        .check("engine ledger", FaultChecks.balancedLedgers())
+        .check("restarted", FaultChecks.restarted("storm/parse", 1))
+        .check("audit stopped", auditStopped())
+        .check("dead letters handed = counted", deadLettersAccounted(handed))
+        .check("clean stop", Checkers.cleanShutdown())
+        .artifacts(StressReports.root())
+        .run();
   }
 
   private static Graph graph(
