@@ -205,6 +205,7 @@ final class TickTimers {
 
   private void pass(long now) {
     if (armedCount == 0) {
+      nextDue = Long.MAX_VALUE; // a close may have unlinked the last entry: nothing is due
       return;
     }
     long nowSlot = Math.floorDiv(now, SLOT_NANOS);
