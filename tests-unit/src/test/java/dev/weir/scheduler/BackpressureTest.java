@@ -363,10 +363,15 @@ class BackpressureTest {
     List<Long> received = sink.received();
     String context = stats + "\n" + report.render();
 
-    assertThat(stats.offered()).as("offers counted once each; %s", context).isEqualTo(n);
+    // Keyed COALESCE falls back to BLOCK when the edge is full and no queued message has the
+    // incoming key (the queue may hold two of one key, taken while there was room): the producer
+    // parks and offers the same message again, so each BLOCKED answer is one extra offer. Every
+    // other policy here never blocks.
+    long retried = policyName.equals("COALESCE_KEYED") ? stats.blocked() : 0;
+    assertThat(stats.offered() - retried).as("offers counted once each; %s", context).isEqualTo(n);
     assertThat(stats.unaccounted()).as(context).isZero();
     assertThat(stats.depth()).as(context).isZero();
-    assertThat(stats.blocked() + stats.failed() + stats.closed()).as(context).isZero();
+    assertThat(stats.blocked() - retried + stats.failed() + stats.closed()).as(context).isZero();
     assertThat(stats.highWaterMark()).as(context).isLessThanOrEqualTo(CAPACITY);
     assertThat(stats.delivered()).as(context).isEqualTo(received.size());
     assertThat(report.undelivered()).as(context).isZero();
