@@ -25,7 +25,7 @@ import org.testng.annotations.AfterMethod;
  */
 public class FlowSubscriberTckTest extends FlowSubscriberBlackboxVerification<Integer> {
 
-  private static final long DEFAULT_TIMEOUT_MILLIS = 400;
+  private static final long DEFAULT_TIMEOUT_MILLIS = 2_000;
   private static final long NO_SIGNALS_TIMEOUT_MILLIS = 100;
 
   private final TckGraphs graphs = new TckGraphs();
