@@ -143,6 +143,12 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
   /** Whether the producer evicts (keyed, fallback LATEST): then head is shared, see above. */
   private final boolean evicts;
 
+  /**
+   * Below this {@code t - headCache}, offerData appends at once: capacity, or capacity - 1 on the
+   * evicting ring, which must check {@link #heldBlocks} when t - headCache == capacity - 1.
+   */
+  private final int fastLimit;
+
   /** Producer-local: set when a scan found a slot the consumer already took (see offerData). */
   private long takenBelow;
 
@@ -168,13 +174,15 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
     OverflowPolicy f = policy.fallback();
     this.fallback = key == null ? null : f == null ? OverflowPolicy.Kind.BLOCK : f.kind();
     this.evicts = fallback == OverflowPolicy.Kind.LATEST;
+    this.fastLimit = evicts ? capacity - 1 : capacity;
   }
 
   @Override
   OfferResult offerData(Message<?> message) {
     for (; ; ) {
       long t = tail;
-      if (t - headCache >= capacity || (evicts && heldBlocks(t))) {
+      // One compare, as on every ring; the evicting ring's check of a held index is in here.
+      if (t - headCache >= fastLimit) {
         // acquire: pairs with the consumer's store of head; it cleared the slot first.
         headCache = Math.max(headCache, headAcquire());
         if (t - headCache >= capacity || (evicts && heldBlocks(t))) {
