@@ -86,6 +86,12 @@ public final class OverflowPolicy {
   /**
    * Returns a COALESCE policy that merges the incoming payload into the newest queued one.
    *
+   * <p>The capacity stays a hard bound: a message the consumer holds back for one poll, so that a
+   * CONTROL message offered before its last merge is delivered first, still occupies its place. If
+   * it is the only message left on a full edge, there is no queued message to merge into and the
+   * offer answers {@link OfferStatus#BLOCKED} until that poll (rare: a merge and a CONTROL offer
+   * must both race one poll).
+   *
    * @param merge {@code (queued, incoming) -> merged}; pure, deterministic, never returns null
    * @param <T> the edge's payload type
    * @return a new policy

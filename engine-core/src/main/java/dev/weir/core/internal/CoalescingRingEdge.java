@@ -49,20 +49,43 @@ import org.jspecify.annotations.Nullable;
  *     lane again. If it finds a CONTROL message, it delivers that one and keeps the DATA message in
  *     `held`; a later poll delivers `held` only when the lane is empty, so after every CONTROL
  *     message offered before its last merge.
- * `held` is consumer-owned; it counts in depth() (so in stats, isEmpty, the shutdown report) and is
- * delivered or discarded by the next poll or discardAll. While a message is held, the producer may
- * refill the ring: depth() may then read capacity + 1 until the next poll. This happens only when a
- * merge and a CONTROL offer both race with one poll.
+ * The getAndSet stores HOLDING, a sentinel, not null: the held message keeps its slot until it is
+ * delivered, so it still counts against the capacity (capacity is a hard bound, DESIGN.md). The
+ * next poll or discardAll delivers `held`, then (in this order) nulls `held`, stores null in the
+ * slot (release) and, on the non-evicting ring, publishes head past it. So:
+ *   - Non-evicting: head stays at the held index while it is held, so tail - head counts it (depth,
+ *     remainingCapacity, the high-water mark need nothing more). Only onFull meets the slot: for
+ *     an unkeyed ring whose newest index is the held one (capacity 1, or everything else taken),
+ *     there is no queued message to merge into, and the offer is refused as BLOCKED, the default
+ *     fallback of a full keyed ring (nothing is lost; the next poll makes room and wakes the
+ *     producer); a keyed scan stops at the held slot (nothing older is queued).
+ *   - Evicting: head moved by the consumer's claim, so the producer adds the held index itself: it
+ *     may write index t only if t - capacity is not held, which it checks (slot of t - capacity,
+ *     acquire) only when t - headCache == capacity - 1, the one case where t - capacity can be
+ *     the held index (indices below headCache are claimed). Full that way, the offer merges into a
+ *     queued message with its key; if none has it, it is refused as BLOCKED even with fallback
+ *     LATEST, which evicts the oldest queued message: that one is already being delivered.
+ *   - A producer that reads HOLDING and then (acquire) held == null caught the consumer between
+ *     its getAndSet and its store of held, or between delivering held and clearing the slot; it
+ *     retries (the same few-instruction wait as the evicting producer's, see Progress).
+ * Happens-before for the slot's reuse: the consumer's getAndSet read the message and its release
+ * store of null follows; the producer's acquire load of null (or of head, published after it)
+ * precedes its write of the slot. For the refusal: the consumer's release store of held follows
+ * its store of HOLDING, so a producer that acquires held != null after reading HOLDING knows the
+ * slot is held, not merely passing through.
  *
- * Invariants: 0 <= tail - head <= capacity (see the caveat above); slots [head, tail) hold the
- * queued messages in order (a merge keeps its target's position), each slot of an unclaimed index
- * holds its message; at most one message is held.
+ * Invariants: 0 <= tail - head <= capacity (see the caveat above), and on the evicting ring
+ * tail - head <= capacity - 1 while a message is held, so the DATA depth (queued plus held) never
+ * exceeds capacity; slots [head, tail) hold the queued messages in order (a merge keeps its target's
+ * position), each slot of an unclaimed index holds its message, the held index's slot holds
+ * HOLDING; at most one message is held.
  *
  * Progress: the consumer is lock-free (its CAS of head fails only when the producer evicted, its
- * retry of the slot read only after that). The producer is lock-free, except on the evicting ring
- * where it waits for the consumer to clear the one slot the consumer claimed and has not cleared
- * yet, if that slot is the one it is about to reuse (two instructions of the consumer's, unless
- * the consumer thread is descheduled between them).
+ * retry of the slot read only after that). The producer is lock-free, except that it waits for
+ * the consumer in two places: on the evicting ring, for the one slot the consumer claimed and has
+ * not cleared yet, if that slot is the one it is about to reuse or the one capacity below it
+ * (heldBlocks); on either ring, when it reads HOLDING while held is unset. Each wait lasts a few
+ * instructions of the consumer's, unless the consumer thread is descheduled between them.
  *
  * Happens-before: slot store, then release store of tail (producer); acquire load of tail, then
  * acquire load of the slot (consumer). The consumer clears a slot (CAS or getAndSet, volatile)
@@ -77,7 +100,10 @@ import org.jspecify.annotations.Nullable;
  * The DATA ring for COALESCE edges ({@link OverflowPolicy#coalesce}): when full, the incoming
  * payload is merged into the newest queued message (unkeyed) or into the newest queued message with
  * an equal key; when no queued message has the key, the policy's fallback applies (BLOCK, DROP, or
- * LATEST: evict the oldest).
+ * LATEST: evict the oldest). A message the consumer holds back for one poll, so that a CONTROL
+ * message offered before its last merge goes first, still takes its place in the capacity: when it
+ * is the only message left to merge into (or, keyed with fallback LATEST, the one that would be
+ * evicted), the offer is refused as BLOCKED until the next poll delivers it.
  *
  * <p>Thread-safety: one producer and one consumer thread at a time, lock-free (see the design
  * block). Writes before {@code offer} are visible after the {@code poll} that returns the message;
@@ -93,6 +119,12 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
 
   /** {@link #indexOfSameKey}: a slot turned out cleared, so there is room now. */
   private static final long ROOM = -2;
+
+  /**
+   * Stored in the slot of the held message while it is held, so that the slot stays occupied (see
+   * the design block). Never delivered; compared by identity.
+   */
+  private static final Message<?> HOLDING = Message.of("COALESCE slot of a held message");
 
   static {
     try {
@@ -111,6 +143,12 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
   /** Whether the producer evicts (keyed, fallback LATEST): then head is shared, see above. */
   private final boolean evicts;
 
+  /**
+   * Below this {@code t - headCache}, offerData appends at once: capacity, or capacity - 1 on the
+   * evicting ring, which must check {@link #heldBlocks} when t - headCache == capacity - 1.
+   */
+  private final int fastLimit;
+
   /** Producer-local: set when a scan found a slot the consumer already took (see offerData). */
   private long takenBelow;
 
@@ -120,6 +158,9 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
    */
   @SuppressWarnings("unused") // accessed through HELD
   private @Nullable Message<?> held;
+
+  /** Consumer-local: the index whose slot holds {@link #HOLDING} while {@link #held} is set. */
+  private long heldIndex;
 
   CoalescingRingEdge(String id, PortSpec<T> port, EdgeSpec spec) {
     super(id, port, spec);
@@ -133,16 +174,18 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
     OverflowPolicy f = policy.fallback();
     this.fallback = key == null ? null : f == null ? OverflowPolicy.Kind.BLOCK : f.kind();
     this.evicts = fallback == OverflowPolicy.Kind.LATEST;
+    this.fastLimit = evicts ? capacity - 1 : capacity;
   }
 
   @Override
   OfferResult offerData(Message<?> message) {
     for (; ; ) {
       long t = tail;
-      if (t - headCache >= capacity) {
+      // One compare, as on every ring; the evicting ring's check of a held index is in here.
+      if (t - headCache >= fastLimit) {
         // acquire: pairs with the consumer's store of head; it cleared the slot first.
         headCache = Math.max(headCache, headAcquire());
-        if (t - headCache >= capacity) {
+        if (t - headCache >= capacity || (evicts && heldBlocks(t))) {
           OfferResult full = onFull(message, t, headCache);
           if (full != null) {
             return full;
@@ -156,6 +199,33 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
       }
       append(message, t);
       return OfferResult.accepted();
+    }
+  }
+
+  /**
+   * Evicting ring, producer: whether writing index t would put the DATA depth above capacity
+   * because index t - capacity is held (head already moved past it). Reads a slot only when t -
+   * headCache == capacity - 1, the one case where t - capacity can be the held index.
+   */
+  private boolean heldBlocks(long t) {
+    long i = t - capacity;
+    if (t - headCache != capacity - 1 || i < 0) {
+      return false;
+    }
+    // Index i is claimed (i < headCache). Its slot holds message i until the consumer resolves it:
+    // null once delivered, HOLDING (with held set) if held. Wait out the claimed-but-unresolved
+    // state (a few instructions of the consumer's), or we could write index t and then see i held.
+    for (; ; ) {
+      // acquire: pairs with the consumer's release store of null in the slot (its read of the
+      // message happens-before our write of index t, which may share the slot) and of held.
+      Message<?> s = slotAcquire(i);
+      if (s == null) {
+        return false;
+      }
+      if (s == HOLDING && HELD.getAcquire(this) != null) {
+        return true;
+      }
+      Thread.onSpinWait();
     }
   }
 
@@ -188,12 +258,20 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
         return null;
       }
       if (target == NO_KEY) {
+        if (evicts && heldBlocks(t)) {
+          // The held message takes the last place; LATEST would evict it, but it is being
+          // delivered. The next poll makes room.
+          return refuseFull(OverflowPolicy.Kind.BLOCK);
+        }
         return onKeyAbsent(incoming, t);
       }
       queued = slotAcquire(target);
       if (queued == null) {
         takenBelow = target + 1;
         return null;
+      }
+      if (queued == HOLDING) {
+        return onHeldSlot();
       }
       merged = merge.apply(queued.payload(), incoming.payload());
       if (merged == null) {
@@ -236,11 +314,37 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
         takenBelow = i + 1;
         return ROOM;
       }
+      if (q == HOLDING) {
+        // acquire: as in onHeldSlot.
+        if (HELD.getAcquire(this) == null) {
+          Thread.onSpinWait();
+          return ROOM; // the consumer is between two stores: look again
+        }
+        // The held message's slot (non-evicting ring): nothing older is queued, and a held
+        // message takes no merge, so the full edge's fallback applies.
+        return NO_KEY;
+      }
       if (Objects.equals(wanted, keyOf.apply(q.payload()))) {
         return i;
       }
     }
     return NO_KEY;
+  }
+
+  /**
+   * Unkeyed ring: the newest slot read HOLDING, so no queued message can take the merge. Refused as
+   * BLOCKED if the consumer holds the message (the next poll delivers it and makes room); null
+   * (look again) if the producer caught the consumer between two of its stores.
+   */
+  private @Nullable OfferResult onHeldSlot() {
+    // acquire: pairs with the consumer's release store of held, made after it stored HOLDING; a
+    // held message is released (held nulled) before its slot is, and the consumer holds one at a
+    // time, so held != null here means the slot we read is the held one.
+    if (HELD.getAcquire(this) != null) {
+      return refuseFull(OverflowPolicy.Kind.BLOCK);
+    }
+    Thread.onSpinWait();
+    return null;
   }
 
   /** The keyed fallback; null if the consumer made room meanwhile. */
@@ -272,7 +376,12 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
       if (c != null) {
         return c;
       }
+      // release, in this order: held first, so a producer that still reads HOLDING sees held null
+      // and retries instead of refusing; then the slot (our read of it happens-before its reuse);
+      // then head (non-evicting), which makes the room visible to the fast path.
       HELD.setRelease(this, null);
+      setSlotRelease(heldIndex, null);
+      publishHead(heldIndex);
       return kept;
     }
     for (; ; ) {
@@ -300,15 +409,20 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
         publishHead(h);
         return seen;
       }
-      // getAndSet: reads the last merge; no merge into this slot succeeds after it.
-      Message<?> merged = Objects.requireNonNull(getAndClearSlot(h), "a claimed slot was empty");
+      // getAndSet: reads the last merge; no merge into this slot succeeds after it. HOLDING, not
+      // null: the slot stays occupied if we hold the message (see the design block).
+      Message<?> merged = Objects.requireNonNull(holdSlot(h), "a claimed slot was empty");
       c = control.poll();
       if (c != null) {
-        // release: depth() on another thread counts the held message once head has moved.
+        // The slot keeps HOLDING and head stays at h (non-evicting): the held message still counts
+        // against the capacity. release: a producer that read HOLDING and then acquires held
+        // refuses only once it is set; depth() on another thread sees it (evicting ring).
+        heldIndex = h;
         HELD.setRelease(this, merged);
-        publishHead(h);
         return c;
       }
+      // release: our read of the slot happens-before the producer reuses it.
+      setSlotRelease(h, null);
       publishHead(h);
       return merged;
     }
@@ -322,9 +436,27 @@ final class CoalescingRingEdge<T> extends RingEdge<T> {
     }
   }
 
+  /** Consumer: takes the slot of index h, leaving {@link #HOLDING} in it. */
+  private @Nullable Message<?> holdSlot(long h) {
+    return getAndSetSlot(h, HOLDING);
+  }
+
   @Override
   public int depth() {
-    // acquire: pairs with the consumer's release stores of held.
-    return super.depth() + (HELD.getAcquire(this) == null ? 0 : 1);
+    // The non-evicting ring keeps head at a held index: tail - head counts the held message.
+    // acquire: pairs with the consumer's release stores of held (evicting ring: head moved).
+    if (!evicts || HELD.getAcquire(this) == null) {
+      return super.depth();
+    }
+    return Math.min(capacity, super.depth() + 1);
+  }
+
+  @Override
+  public int remainingCapacity() {
+    // acquire: as in depth(); the evicting ring's head moved past the held message.
+    if (!evicts || HELD.getAcquire(this) == null) {
+      return super.remainingCapacity();
+    }
+    return Math.max(0, super.remainingCapacity() - 1);
   }
 }

@@ -278,9 +278,9 @@ abstract class RingIndices extends RingPad2 {
     return SLOTS.compareAndSet(b, (int) index & (b.length - 1), expected, value);
   }
 
-  final @Nullable Message<?> getAndClearSlot(long index) {
+  final @Nullable Message<?> getAndSetSlot(long index, Message<?> value) {
     @Nullable Message<?>[] b = buffer;
-    return (Message<?>) SLOTS.getAndSet(b, (int) index & (b.length - 1), (Message<?>) null);
+    return (Message<?>) SLOTS.getAndSet(b, (int) index & (b.length - 1), value);
   }
 
   /**

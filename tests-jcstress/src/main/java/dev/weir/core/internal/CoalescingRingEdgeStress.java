@@ -303,6 +303,82 @@ public final class CoalescingRingEdgeStress {
     }
   }
 
+  /**
+   * Capacity is a hard bound while the consumer holds a merged message back for a CONTROL one. Full
+   * capacity-1 ring holding 1, merge = sum: the producer offers CONTROL 7, then 2 (merged into 1
+   * unless the consumer took it), then 4; the consumer polls once; the arbiter reads the depth and
+   * drains. When the merge and the CONTROL offer race the poll, the consumer delivers 7 and holds 1
+   * + 2; the held message keeps its slot, so 4 must merge or be refused, never enqueued beside it
+   * (the bug: the ring refilled and the edge showed depth 2 on capacity 1).
+   *
+   * <p>Results: r1 = the consumer's poll; r2 = the DATA messages the arbiter drained, all queued at
+   * once (9 if that differs from the depth it read first); r3 = the status of the offer of 4; r4 =
+   * the DATA payloads delivered, plus 4 if that offer was refused, times 10, plus the number of
+   * CONTROL messages delivered (71: each payload exactly once).
+   */
+  @JCStressTest
+  @Description("A message held back for CONTROL still counts against the capacity.")
+  @Outcome(id = ".*, [01], .*, 71", expect = ACCEPTABLE, desc = "Within capacity; all accounted.")
+  @Outcome(id = ".*, [2-8], .*", expect = FORBIDDEN, desc = "Data depth above the capacity (1).")
+  @Outcome(id = ".*, 9, .*", expect = FORBIDDEN, desc = "depth() not the number of DATA queued.")
+  @Outcome(expect = FORBIDDEN, desc = "A payload lost or counted twice, or CONTROL lost.")
+  @State
+  public static class HeldKeepsCapacity {
+    private final Edge<Integer> edge =
+        Edges.create(
+            "e",
+            PortSpec.of("in", Integer.class),
+            EdgeSpec.of(1, OverflowPolicy.coalesce(Integer::sum)));
+    private int consumerData;
+    private int consumerControl;
+    private int refused;
+
+    public HeldKeepsCapacity() {
+      edge.offer(Message.of(1));
+    }
+
+    @Actor
+    public void producer(IIII_Result r) {
+      edge.offer(Message.control(7));
+      edge.offer(Message.of(2));
+      OfferResult last = edge.offer(Message.of(4));
+      r.r3 = status(last.status());
+      refused = last.status() == OfferStatus.BLOCKED ? 4 : 0;
+    }
+
+    @Actor
+    public void consumer(IIII_Result r) {
+      Message<Integer> m = edge.poll();
+      r.r1 = SpscRingEdgeStress.code(m);
+      if (m != null) {
+        if (m.isControl()) {
+          consumerControl++;
+        } else {
+          consumerData += m.payload();
+        }
+      }
+    }
+
+    @Arbiter
+    public void arbiter(IIII_Result r) {
+      int depth = edge.depth();
+      int data = consumerData + refused;
+      int control = consumerControl;
+      int drained = 0;
+      Message<Integer> m;
+      while ((m = edge.poll()) != null) {
+        if (m.isControl()) {
+          control++;
+        } else {
+          data += m.payload();
+          drained++;
+        }
+      }
+      r.r2 = depth == drained ? drained : 9;
+      r.r4 = data * 10 + control;
+    }
+  }
+
   static int status(OfferStatus status) {
     return switch (status) {
       case ACCEPTED -> ACCEPTED;

@@ -25,9 +25,6 @@ import org.jspecify.annotations.Nullable;
  * @param deadLetters every dead letter the scheduler handed over
  * @param report the stop's report; null if the stop threw
  * @param depthViolations edges seen deeper than their capacity, with the snapshot that showed it
- * @param heldOverCapacity snapshots that showed a COALESCE edge at capacity + 1 because its
- *     consumer held a merged message (the engine's documented exception, see {@link
- *     CaseRunner#checkDepth})
  * @param hang what the no-progress detector saw, or null if the case never stalled
  * @param snapshot the last snapshot taken, rendered
  * @param threadsLeft worker threads of the graph still alive after the stop
@@ -41,7 +38,6 @@ record CaseRun(
     List<DeadLetter> deadLetters,
     @Nullable ShutdownReport report,
     List<String> depthViolations,
-    int heldOverCapacity,
     @Nullable String hang,
     String snapshot,
     List<String> threadsLeft,
