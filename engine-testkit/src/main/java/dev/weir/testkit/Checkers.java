@@ -4,7 +4,6 @@ import dev.weir.core.EdgeSpec;
 import dev.weir.core.EdgeStats;
 import dev.weir.core.GraphEdge;
 import dev.weir.core.GraphIngress;
-import dev.weir.core.OverflowPolicy;
 import dev.weir.testkit.internal.ShutdownReading;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,13 +64,9 @@ public final class Checkers {
    * high-water mark at most the edge's capacity, CONTROL depth at most its CONTROL lane's. Add it
    * with {@code continuously("bounded depth", Checkers.boundedDepth())}.
    *
-   * <p>One reading is tolerated, because the engine documents it: on a COALESCE edge whose consumer
-   * took a merged DATA message and found a CONTROL message that must go first, the consumer holds
-   * the DATA message for its next poll, outside the ring, and {@code depth} counts it, so depth may
-   * read {@code capacity + 1} until that poll (docs/architecture.md, "CONTROL before DATA"). The
-   * ring itself never holds more than its capacity, and the high-water mark never passes it. Such
-   * readings are counted in the VALID detail; {@code capacity + 2} or more, or any excess on
-   * another policy, is INVALID.
+   * <p>Capacity is a hard bound on every policy, COALESCE included: a merged DATA message its
+   * consumer holds back so that a CONTROL message goes first keeps its slot until it is delivered
+   * (docs/architecture.md, "CONTROL before DATA"), so any reading over capacity is INVALID.
    *
    * @return the invariant
    */
@@ -79,19 +74,18 @@ public final class Checkers {
     return (graph, snapshot) -> {
       List<String> broken = new ArrayList<>();
       int edges = 0;
-      int held = 0;
       for (GraphEdge e : graph.edges()) {
         EdgeStats stats = snapshot.edge(e.id());
         if (stats != null) {
           edges++;
-          held += depthProblems(e.id(), e.spec(), stats, broken);
+          depthProblems(e.id(), e.spec(), stats, broken);
         }
       }
       for (GraphIngress i : graph.ingresses()) {
         EdgeStats stats = snapshot.edge(i.id());
         if (stats != null) {
           edges++;
-          held += depthProblems(i.id(), i.spec(), stats, broken);
+          depthProblems(i.id(), i.spec(), stats, broken);
         }
       }
       if (edges == 0) {
@@ -100,37 +94,23 @@ public final class Checkers {
       if (!broken.isEmpty()) {
         return CheckResult.invalid(String.join("; ", broken));
       }
-      return CheckResult.valid(
-          edges
-              + " edges within capacity"
-              + (held == 0
-                  ? ""
-                  : "; "
-                      + held
-                      + " COALESCE edge(s) read capacity + 1 while the consumer held a merged"
-                      + " message behind a CONTROL one (documented)"));
+      return CheckResult.valid(edges + " edges within capacity");
     };
   }
 
-  /** Adds what is wrong with one edge's reading to {@code broken}; returns 1 for a held message. */
-  private static int depthProblems(String id, EdgeSpec spec, EdgeStats s, List<String> broken) {
+  /** Adds what is wrong with one edge's reading to {@code broken}. */
+  private static void depthProblems(String id, EdgeSpec spec, EdgeStats s, List<String> broken) {
     int capacity = spec.capacity();
-    boolean coalesce = spec.policy().kind() == OverflowPolicy.Kind.COALESCE;
-    int held = 0;
     if (s.depth() > capacity) {
-      if (coalesce && s.depth() == capacity + 1) {
-        held = 1;
-      } else {
-        broken.add(
-            "edge '"
-                + id
-                + "' ("
-                + spec.policy().kind()
-                + ", capacity "
-                + capacity
-                + ") read depth "
-                + s.depth());
-      }
+      broken.add(
+          "edge '"
+              + id
+              + "' ("
+              + spec.policy().kind()
+              + ", capacity "
+              + capacity
+              + ") read depth "
+              + s.depth());
     }
     if (s.highWaterMark() > capacity) {
       broken.add(
@@ -145,6 +125,5 @@ public final class Checkers {
               + ") read CONTROL depth "
               + s.controlDepth());
     }
-    return held;
   }
 }
