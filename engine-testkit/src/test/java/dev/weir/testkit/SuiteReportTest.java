@@ -87,7 +87,7 @@ class SuiteReportTest {
     assertThat(dbl(loadScenario, "throughputPerSecond"))
         .isCloseTo(result.throughputPerSecond(), within(0.06));
     assertThat(map(byName(scenarios, "pipeline"), "verdicts").keySet())
-        .containsExactly("conservation", "fifo");
+        .containsExactly("conservation", "fifo", "watchdog");
     assertThat(folder.resolve("open-load-seed7").resolve("report.json")).exists();
 
     List<LoadInterval> recorded =
