@@ -1,6 +1,7 @@
 package dev.weir.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.weir.core.EdgeSpec;
@@ -9,11 +10,13 @@ import dev.weir.core.Nodes;
 import dev.weir.testkit.internal.Artifacts;
 import dev.weir.testkit.internal.SvgChart;
 import dev.weir.testkit.junit.WeirTest;
+import dev.weir.testkit.load.ClosedLoad;
 import dev.weir.testkit.load.LoadInterval;
 import dev.weir.testkit.load.LoadOperation.Status;
 import dev.weir.testkit.load.LoadProfile;
 import dev.weir.testkit.load.LoadResult;
 import dev.weir.testkit.load.OpenLoad;
+import dev.weir.testkit.load.SaturationResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +42,7 @@ class SuiteReportTest {
   record Timed(long seq, long intendedStartNanos) {}
 
   @Test
+  @SuppressWarnings("NullAway") // passes null on purpose, to see it rejected by name
   void pipelineAndOpenLoad_oneSuiteReport_holdsEveryScenarioAndTheLoadsLatencyOverTime(
       @TempDir Path out) throws Exception {
     SuiteReport suite = SuiteReport.in(out).name("suite-test").seed(7);
@@ -59,6 +63,20 @@ class SuiteReportTest {
     other.join();
     pipeline.assertPassed();
     load.assertPassed();
+    LoadResult loaded = Objects.requireNonNull(loadResult.get());
+    assertThatNullPointerException().isThrownBy(() -> suite.add(null)).withMessage("result");
+    assertThatNullPointerException()
+        .isThrownBy(() -> suite.add(load, (LoadResult) null))
+        .withMessage("load");
+    assertThatNullPointerException()
+        .isThrownBy(() -> suite.add(load, loaded, null))
+        .withMessage("p99Bound");
+    assertThatNullPointerException()
+        .isThrownBy(() -> suite.add(load, (ClosedLoad) null))
+        .withMessage("load");
+    assertThatNullPointerException()
+        .isThrownBy(() -> suite.add(load, (SaturationResult) null))
+        .withMessage("search");
 
     Path folder = suite.write();
 
