@@ -37,7 +37,7 @@ class FanInFanOutStressTest {
 
   static final int DEGREE = 1_000;
   static final double ACTIVATIONS_PER_MESSAGE = 3.0;
-  static final double FLOOR_TWO = 0.75;
+  static final double FLOOR_TWO = 0.5;
   static final int ROUNDS = 3;
 
   /** Values of source s are s * STRIDE + seq. */

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.Test;
  *       #WASTED_PER_MESSAGE} per message on 2 and 4 workers (the old queue: 0.5 to 0.7);
  *   <li>nightly scale: the throughput floor, measured in three interleaved rounds inside this JVM
  *       and compared by median: 2 workers at least {@value #FLOOR_TWO} of 1 worker, 4 workers
- *       (oversubscribed on 2 cores) at least {@value #FLOOR_FOUR}.
+ *       (oversubscribed on 2 cores) at least {@value #FLOOR_FOUR}. The floors catch a collapse (the
+ *       bug above: 0.1x with both cores busy) with room for a machine that other work loads: 0.68x
+ *       was measured at a load average of 25, against 0.75 to 1.33x on a quieter one.
  * </ul>
  */
 class PipelineBlockChurnStressTest {
@@ -42,8 +44,8 @@ class PipelineBlockChurnStressTest {
   static final double ACTIVATIONS_ONE_WORKER = 5.0;
 
   static final double WASTED_PER_MESSAGE = 0.3;
-  static final double FLOOR_TWO = 0.75;
-  static final double FLOOR_FOUR = 0.6;
+  static final double FLOOR_TWO = 0.5;
+  static final double FLOOR_FOUR = 0.4;
   static final int[] WORKERS = {1, 2, 4};
   static final int ROUNDS = 3;
 

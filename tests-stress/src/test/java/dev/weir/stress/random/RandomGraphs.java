@@ -196,7 +196,14 @@ final class RandomGraphs {
             runSeed,
             shapes);
     say(line);
-    write(FOLDER.resolve("summary.txt"), line + "\n");
+    // One summary per calling test: the planted-bug tests run one case each and must not overwrite
+    // the night's summary of thousands.
+    write(
+        FOLDER.resolve(
+            testClass == RandomGraphStressTest.class
+                ? "summary.txt"
+                : "summary-" + testClass.getSimpleName() + "." + method + ".txt"),
+        line + "\n");
     return summary;
   }
 
