@@ -1,5 +1,7 @@
 package dev.weir.scheduler.internal;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -106,6 +108,20 @@ final class TickTimers {
 
   /** Guarded by the lock: armed entries. */
   private int armedCount;
+
+  /**
+   * Guarded by the lock: one pass's fired entries, sorted before they are queued. Reused, so a pass
+   * allocates nothing once it has held its largest batch.
+   */
+  private final ArrayList<Entry> firedScratch = new ArrayList<>();
+
+  /**
+   * The order in which ticks falling due in one pass are queued: by due time, then by node index
+   * (the graph's declaration order), so with one worker and a virtual clock which of two
+   * simultaneous ticks runs first never depends on the order the nodes were linked into a bucket.
+   */
+  private static final Comparator<Entry> FIRING_ORDER =
+      Comparator.<Entry>comparingLong(e -> e.due).thenComparingInt(e -> e.cell.index);
 
   /**
    * When a pass next has something to fire (a lower bound), or {@link Long#MAX_VALUE}. Written
@@ -232,7 +248,7 @@ final class TickTimers {
     }
     cursor = nowSlot;
     if (fired != null) {
-      signal(reverse(fired), now);
+      signal(sorted(fired), now);
     }
     nextDue = earliest();
   }
@@ -252,16 +268,21 @@ final class TickTimers {
         });
   }
 
-  private static @Nullable Entry reverse(Entry list) {
-    Entry reversed = null;
-    Entry e = list;
-    while (e != null) {
-      Entry next = e.next;
-      e.next = reversed;
-      reversed = e;
-      e = next;
+  /** Under the lock: relinks a pass's fired entries in {@link #FIRING_ORDER}. */
+  private @Nullable Entry sorted(Entry list) {
+    ArrayList<Entry> all = firedScratch;
+    for (Entry e = list; e != null; e = e.next) {
+      all.add(e);
     }
-    return reversed;
+    all.sort(FIRING_ORDER);
+    Entry head = null;
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Entry e = all.get(i);
+      e.next = head;
+      head = e;
+    }
+    all.clear();
+    return head;
   }
 
   /**
