@@ -350,13 +350,12 @@ class EdgeConcurrencyTest {
           }
           case COALESCED -> coalesced++;
           case BLOCKED -> {
-            // COALESCE blocks too, unkeyed included, when the only DATA message the edge holds is
-            // one its consumer holds back behind a CONTROL message: there is nothing queued to
-            // merge into, and that message keeps its slot (capacity is a hard bound).
+            // Every COALESCE flavour may block: when the only DATA message the edge holds is one
+            // its consumer holds back behind a CONTROL message there is nothing queued to merge
+            // into, that message keeps its slot (capacity is a hard bound), and a keyed LATEST
+            // fallback does not evict a message already on its way to the consumer.
             check(
-                flavor.kind() == OverflowPolicy.Kind.BLOCK
-                    || flavor == EdgeFlavor.COALESCE
-                    || flavor == EdgeFlavor.COALESCE_KEYED,
+                flavor.kind() == OverflowPolicy.Kind.BLOCK || flavor.coalesces(),
                 "BLOCKED DATA offer under ",
                 flavor);
             blocked++;
