@@ -183,17 +183,33 @@ class PlantedStallsTest {
   void invariantBrokenMidRun_failsTheRunThoughItHoldsAtTheEnd(@TempDir Path artifacts) {
     AtomicBoolean broken = new AtomicBoolean();
     CountDownLatch seenBroken = new CountDownLatch(1);
+    CountDownLatch cycleDone = new CountDownLatch(1);
     StressResult result =
-        pipeline(artifacts, "mid-run", Pipelines::forwarder)
+        // The node holds item 150 until the breaker's cycle is over, so the feeder cannot reach the
+        // run's 2,000 operations (and end the safety phase) before the flag went up and down.
+        pipeline(
+                artifacts,
+                "mid-run",
+                () ->
+                    Nodes.map(
+                        Item.class,
+                        Item.class,
+                        item -> {
+                          if (item.id() == 150) {
+                            stallUntil(cycleDone);
+                          }
+                          return item;
+                        }))
             .actor(
                 "breaker",
                 (env, random) -> {
-                  if (env.operations() >= 200 && seenBroken.getCount() > 0) {
+                  if (env.operations() >= 100 && cycleDone.getCount() > 0) {
                     broken.set(true);
                     if (!seenBroken.await(30, TimeUnit.SECONDS)) {
                       throw new IllegalStateException("the invariant never saw the flag up");
                     }
                     broken.set(false);
+                    cycleDone.countDown();
                   }
                   return Outcome.NOT_COUNTED;
                 })
