@@ -66,7 +66,8 @@ class BenchmarkSmokeTest {
           "WorkerScalingBenchmark.weirPipelineBlock1OneWorker",
           "WorkerScalingBenchmark.weirPipelineBlock1TwoWorkers",
           "WorkerScalingBenchmark.weirFanIn1000OneWorker",
-          "WorkerScalingBenchmark.weirFanIn1000TwoWorkers");
+          "WorkerScalingBenchmark.weirFanIn1000TwoWorkers",
+          "TickingNodesBenchmark.oneIntervalOfTicks");
 
   @Test
   void everyBenchmark_oneTinyIteration_runsAndVerifiesItsResult(@TempDir Path dir)
